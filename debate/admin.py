@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from .models import Article, Position, Rebuttal, SympathyVote, Topic, VoteChange
+
+
+class PositionInline(admin.StackedInline):
+    model = Position
+    extra = 0
+    fields = ("order", "slug", "label", "claim", "summary", "evidence")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "published_at", "last_imported_at")
+    search_fields = ("title", "slug", "summary")
+    list_filter = ("topics", "lang")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("topics",)
+    readonly_fields = ("content_hash", "first_imported_at", "last_imported_at")
+    inlines = [PositionInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+
+
+@admin.register(Rebuttal)
+class RebuttalAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("body_md", "author__display_name")
+    list_select_related = ("author", "position")
+    raw_id_fields = ("author", "position")
+    actions = ["publish", "hide", "remove"]
+
+    @admin.action(description="Publish selected rebuttals")
+    def publish(self, request, queryset):
+        queryset.update(status="published")
+
+    @admin.action(description="Hide selected rebuttals")
+    def hide(self, request, queryset):
+        queryset.update(status="hidden")
+
+    @admin.action(description="Remove selected rebuttals")
+    def remove(self, request, queryset):
+        queryset.update(status="removed")
+
+
+@admin.register(SympathyVote)
+class SympathyVoteAdmin(admin.ModelAdmin):
+    list_display = ("member", "article", "stance", "position", "updated_at")
+    list_select_related = ("member", "article", "position")
+    raw_id_fields = ("member", "article", "position")
+
+    def has_add_permission(self, request):
+        # Votes change only through the site, so the history stays complete.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VoteChange)
+class VoteChangeAdmin(admin.ModelAdmin):
+    list_display = ("article", "member", "from_stance", "to_stance", "created_at")
+    list_select_related = ("article", "member")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

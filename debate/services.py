@@ -1,0 +1,110 @@
+"""Writes that span models. Each is one small function inside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+
+from .feeds import ArticleRecord
+from .models import Article, Position, Topic
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class ImportReport:
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # slug → outcome
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for value in self.outcomes.values() if value == outcome)
+
+
+def articles_import(
+    records: Iterable[ArticleRecord],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Upsert articles (and their positions) by slug, all or nothing.
+
+    A record whose content hash matches the stored article writes nothing. Votes and
+    rebuttals are never touched; positions missing from a debate file are kept, since members
+    may have voted on them, and reported so a moderator can retire them by hand.
+    """
+    report = ImportReport()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            article.slug: article
+            for article in Article.objects.filter(slug__in=[r.slug for r in records]).only(
+                "id", "slug", "content_hash", "body_md", "body_html"
+            )
+        }
+        for n, record in enumerate(records, 1):
+            article = existing.get(record.slug)
+            if article is None:
+                outcome = Outcome.CREATED
+            elif article.content_hash == record.content_hash:
+                outcome = Outcome.UNCHANGED
+            else:
+                outcome = Outcome.UPDATED
+            report.outcomes[record.slug] = outcome
+            if not dry_run and outcome != Outcome.UNCHANGED:
+                _article_write(record, article, now, report)
+            if progress:
+                progress(n)
+    return report
+
+
+def _article_write(
+    record: ArticleRecord, article: Article | None, now, report: ImportReport
+) -> None:
+    if article is None:
+        article = Article(slug=record.slug, first_imported_at=now)
+    else:
+        article = Article.objects.get(pk=article.pk)
+    article.title = record.title
+    article.summary = record.summary
+    article.body_md = record.body_md
+    article.source_url = record.source_url
+    article.canonical_url = record.canonical_url
+    article.published_at = record.published_at
+    article.source_updated_at = record.source_updated_at
+    article.lang = record.lang
+    article.entities = list(record.entities)
+    article.alternates = dict(record.alternates)
+    article.content_hash = record.content_hash
+    article.last_imported_at = now
+    article.save()
+
+    topics = []
+    for slug, name in record.topics:
+        topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+        topics.append(topic)
+    article.topics.set(topics)
+
+    if record.positions is None:
+        return
+    kept = {p.slug: p for p in Position.objects.filter(article=article)}
+    for order, spec in enumerate(record.positions):
+        position = kept.pop(spec.slug, None) or Position(article=article, slug=spec.slug)
+        position.label = spec.label
+        position.claim = spec.claim
+        position.summary = spec.summary
+        position.evidence = list(spec.evidence)
+        position.order = order
+        position.save()
+    for slug in kept:
+        report.notes.append(
+            f"{record.slug}: position '{slug}' is not in the debate file; kept it "
+            "(members may have voted on it)"
+        )

@@ -1,0 +1,120 @@
+"""Shared fixtures: members, the seed-shaped article with its positions, and the browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from debate.models import Article, Position
+
+# Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage of production needs collectstatic; tests render {% static %}.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS_DIR
+
+
+@pytest.fixture
+def make_member(django_user_model):
+    counter = iter(range(1, 10_000))
+
+    def make(**fields):
+        n = next(counter)
+        fields.setdefault("email", f"member{n}@example.com")
+        fields.setdefault("display_name", f"member{n}")
+        password = fields.pop("password", "a-long-enough-password")
+        return django_user_model.objects.create_user(password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member(email="ada@example.com", display_name="ada")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def article(db) -> Article:
+    article = Article.objects.create(
+        slug="a-debate",
+        title="A debate",
+        summary="Two sides disagree.",
+        body_md="Side one says *this*. Side two says that.",
+    )
+    Position.objects.create(
+        article=article,
+        slug="side-one",
+        label="Side one",
+        claim="This is so.",
+        order=0,
+        evidence=["Side one says"],
+    )
+    Position.objects.create(
+        article=article,
+        slug="side-two",
+        label="Side two",
+        claim="That is so.",
+        order=1,
+        evidence=["Side two says that."],
+    )
+    return article
+
+
+@pytest.fixture
+def seed_article(db) -> Article:
+    call_command("import_seed", str(SEEDS_DIR), verbosity=0)
+    return Article.objects.get(slug="sympathy-for-both-sides-of-the-egregious-misalignment-debate")
+
+
+# Browser tests: Debian's Chromium driven by pytest-playwright.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
