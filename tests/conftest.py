@@ -118,3 +118,18 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def sign_in_browser(client, live_server):
+    """Give a Playwright page the session cookie of a member, without going through the form."""
+
+    def sign_in(page, user):
+        client.force_login(user)
+        cookie = client.cookies["sessionid"]
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return sign_in
