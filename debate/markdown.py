@@ -8,6 +8,7 @@ any URL scheme other than http, https and mailto.
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -33,8 +34,8 @@ def _render_image_as_link(self, tokens, idx, options, env):
     # reference without the tracking pixel.
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
-    src = self.escapeHtml(token.attrGet("src") or "")
-    return f'<a href="{src}">{self.escapeHtml(alt or "")}</a>'
+    src = escapeHtml(str(token.attrGet("src") or ""))
+    return f'<a href="{src}">{escapeHtml(str(alt or ""))}</a>'
 
 
 _parser.add_render_rule("image", _render_image_as_link)

@@ -1,0 +1,94 @@
+"""Invariants held by the database itself, and markdown rendered once on save."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from debate.models import Article, Position, Rebuttal, Stance, SympathyVote, VoteChange
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_body_is_rendered_on_save(article):
+    assert article.body_html == "<p>Side one says <em>this</em>. Side two says that.</p>\n"
+
+
+def test_article_body_is_not_rendered_again_when_unchanged(article):
+    Article.objects.filter(pk=article.pk).update(body_html="<p>stored</p>")
+    stored = Article.objects.get(pk=article.pk)
+    stored.title = "Retitled"
+
+    stored.save()
+
+    assert Article.objects.get(pk=article.pk).body_html == "<p>stored</p>"
+
+
+def test_article_body_is_rendered_again_when_changed(article):
+    stored = Article.objects.get(pk=article.pk)
+    stored.body_md = "**New** body"
+
+    stored.save(update_fields=["body_md"])
+
+    assert Article.objects.get(pk=article.pk).body_html == "<p><strong>New</strong> body</p>\n"
+
+
+def test_rebuttal_body_is_sanitized_on_save(article, member):
+    rebuttal = Rebuttal.objects.create(
+        author=member,
+        position=article.positions.first(),
+        body_md="<script>x</script> [a](javascript:x)",
+    )
+
+    assert "<script" not in rebuttal.body_html
+    assert "href" not in rebuttal.body_html
+
+
+def test_one_vote_per_member_per_article(article, member):
+    SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)
+
+
+def test_vote_for_a_position_needs_the_position(article, member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SympathyVote.objects.create(member=member, article=article, stance=Stance.POSITION)
+
+
+def test_vote_for_both_cannot_name_a_position(article, member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SympathyVote.objects.create(
+            member=member,
+            article=article,
+            stance=Stance.BOTH,
+            position=article.positions.first(),
+        )
+
+
+def test_history_entry_for_a_position_needs_the_position(article, member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VoteChange.objects.create(article=article, member=member, to_stance=Stance.POSITION)
+
+
+def test_position_slug_is_unique_within_its_article(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.create(article=article, slug="side-one", label="Again", claim="Again.")
+
+
+def test_rebuttal_status_must_be_one_of_its_choices(article, member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rebuttal.objects.create(
+            author=member, position=article.positions.first(), body_md="x", status="deleted"
+        )
+
+
+def test_tally_counts_each_option_in_one_query(article, make_member, django_assert_num_queries):
+    one, _two = article.positions.all()
+    for stance, position in [("position", one), ("position", one), ("both", None)]:
+        SympathyVote.objects.create(
+            member=make_member(), article=article, stance=stance, position=position
+        )
+
+    with django_assert_num_queries(1):
+        tally = SympathyVote.objects.tally(article)
+
+    assert tally == {one.pk: 2, None: 1}
