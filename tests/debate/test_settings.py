@@ -1,0 +1,52 @@
+"""Configuration from the environment, checked in a fresh process as an operator would meet it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+def manage(*args, **env):
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(MANAGE), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**clean, **env},
+    )
+
+
+def test_without_debug_or_secret_key_the_site_refuses_to_start_with_one_line():
+    result = manage("check", DEBUG="0")
+
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("Refusing to start: DEBUG is off and SECRET_KEY")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_with_nothing_set_the_site_uses_embedded_sqlite():
+    result = manage("shell", "-c", "from django.db import connection; print(connection.vendor)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "sqlite"
+
+
+def test_database_url_switches_to_postgresql_with_persistent_checked_connections():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = manage("shell", "-c", code, DATABASE_URL="postgres://u@db.invalid:5432/x")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.db.backends.postgresql",
+        "600",
+        "True",
+    ]
