@@ -1,14 +1,27 @@
 """How allauth creates members and answers a locked-out sign-in."""
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django import forms
 
 from .models import User
 
+SITE_NAME = "Both Sides"
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        # allauth's mails greet from the Sites framework's "example.com"; name the site and
+        # the host the visitor actually used (already checked against ALLOWED_HOSTS).
+        request = allauth_context.request
+        domain = request.get_host() if request is not None else ""
+        site = SimpleNamespace(name=SITE_NAME, domain=domain or SITE_NAME)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         chosen = form.cleaned_data.get("display_name")

@@ -138,3 +138,13 @@ def test_optional_verification_signs_the_member_in_at_once(client, optional_veri
     assert response["Location"] == "/articles/a-debate/"
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)
     assert len(mail.outbox) == 1  # the verification link is still sent
+
+
+def test_verification_mail_names_the_site_and_host(client, optional_verification):
+    signup(client)
+
+    body = mail.outbox[0].body
+    assert mail.outbox[0].subject.startswith("[Both Sides] ")
+    assert "Hello from Both Sides!" in body
+    assert "register an account on testserver" in body
+    assert "example.com" not in body
