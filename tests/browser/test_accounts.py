@@ -107,6 +107,7 @@ ANONYMOUS_PAGES = {
     "password-reset-done": "/accounts/password/reset/done/",
     "verification-sent": "/accounts/confirm-email/",
     "bad-reset-link": "/accounts/password/reset/key/1-bad/",
+    "reset-from-key-done": "/accounts/password/reset/key/done/",
 }
 MEMBER_PAGES = {
     "email": "/accounts/email/",
@@ -167,5 +168,32 @@ def test_rate_limit_page_has_no_axe_violations(scheme_page, live_server, make_me
     for _ in range(6):
         fill_sign_in(scheme_page, "ada@example.com", "wrong-password")
     expect(scheme_page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
+
+    assert_no_axe_violations(scheme_page)
+
+
+def test_email_confirmation_page_has_no_axe_violations(scheme_page, live_server, make_member):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    member = make_member(email="ada@example.com")
+    address = EmailAddress.objects.create(user=member, email=member.email, primary=True)
+    scheme_page.goto(
+        f"{live_server.url}/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/"
+    )
+    expect(scheme_page.get_by_role("button", name="Confirm")).to_be_visible()
+
+    assert_no_axe_violations(scheme_page)
+
+
+def test_new_password_page_from_reset_link_has_no_axe_violations(
+    scheme_page, live_server, make_member
+):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    member = make_member(email="ada@example.com")
+    key = f"{user_pk_to_url_str(member)}-{default_token_generator.make_token(member)}"
+    scheme_page.goto(f"{live_server.url}/accounts/password/reset/key/{key}/")
+    expect(scheme_page.get_by_label("New Password", exact=True)).to_be_visible()
 
     assert_no_axe_violations(scheme_page)
