@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import User
+from .services import member_delete
 
 
 @admin.register(User)
@@ -27,3 +28,12 @@ class MemberAdmin(UserAdmin):
             },
         ),
     )
+
+    # Moderators deleting a member go through the same service as the member would, so the
+    # vote history keeps adding up to the tally.
+    def delete_model(self, request, obj):
+        member_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            member_delete(member)

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -17,6 +18,36 @@ display_name_validator = RegexValidator(
     "Use 3 to 30 letters, digits, dots, dashes or underscores, "
     "starting and ending with a letter or digit.",
 )
+
+# Names that are paths under /members/ or that would let a member pass for the site itself.
+RESERVED_DISPLAY_NAMES = frozenset(
+    {
+        "settings",
+        "admin",
+        "administrator",
+        "moderator",
+        "moderators",
+        "staff",
+        "support",
+        "both-sides",
+        "bothsides",
+        "deleted",
+        "deleted-member",
+        "anonymous",
+        "members",
+    }
+)
+
+
+def validate_display_name_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_DISPLAY_NAMES:
+        raise ValidationError("That name is reserved. Please choose another.", code="reserved")
+
+
+def member_name(member) -> str:
+    """What the site calls the author of something: their display name, or a placeholder
+    once they have deleted their account."""
+    return member.display_name if member is not None else DELETED_MEMBER_LABEL
 
 
 class MemberManager(UserManager):
@@ -49,6 +80,8 @@ class MemberManager(UserManager):
         base = re.sub(r"[^A-Za-z0-9_.-]+", "", local).strip("._-")[:24] or "member"
         if len(base) < 3:
             base = f"{base}-member"[:24]
+        if base.lower() in RESERVED_DISPLAY_NAMES:
+            base = f"{base}-member"
         candidate, n = base, 1
         while self.filter(display_name__iexact=candidate).exists():
             n += 1
@@ -64,7 +97,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=DISPLAY_NAME_MAX_LENGTH,
         unique=True,
-        validators=[display_name_validator],
+        validators=[display_name_validator, validate_display_name_not_reserved],
         help_text="Shown on everything you write. Letters, digits, dots, dashes, underscores.",
     )
     bio = models.TextField(blank=True, max_length=500)

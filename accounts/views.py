@@ -1,8 +1,105 @@
-from django.shortcuts import get_object_or_404, render
+"""Member pages: the public profile, the member's settings, account deletion, and the
+rate-limit page allauth answers with."""
 
+from http import HTTPStatus
+
+from allauth.account import app_settings as allauth_account_settings
+from allauth.core import ratelimit
+from allauth.core.internal.ratelimit import parse_rates
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from debate.models import Rebuttal
+
+from .forms import MemberDeleteForm, MemberSettingsForm
 from .models import User
+from .services import member_delete
+
+REBUTTALS_PER_PAGE = 20
 
 
-def profile(request, display_name):
+def profile(request: HttpRequest, display_name: str) -> HttpResponse:
     member = get_object_or_404(User, display_name__iexact=display_name, is_active=True)
-    return render(request, "accounts/user_profile.html", {"member": member})
+    if member.display_name != display_name:
+        # One address per member, whatever the case someone typed.
+        return redirect(member, permanent=True)
+    rebuttals = (
+        Rebuttal.objects.published()
+        .filter(author=member)
+        .select_related("position__article")
+        .only(
+            "id",
+            "body_html",
+            "created_at",
+            "position__label",
+            "position__order",
+            "position__article__slug",
+            "position__article__title",
+        )
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(rebuttals, REBUTTALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_profile.html", {"member": member, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_settings(request: HttpRequest) -> HttpResponse:
+    # Bind to a copy so that a rejected name does not show up in the header of the re-render.
+    member = User.objects.get(pk=request.user.pk)
+    form = MemberSettingsForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/user_settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_delete_confirm(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    form = MemberDeleteForm(request.POST or None, member=member)
+    if request.method == "POST":
+        # Each attempt checks a password: limit them like any other re-authentication.
+        limited = ratelimit.consume_or_429(request, action="reauthenticate", user=member)
+        if limited:
+            return limited
+        if form.is_valid():
+            member_delete(member)
+            logout(request)
+            messages.success(
+                request,
+                "Your account is deleted. Your votes are gone; what you wrote stays, "
+                "by “[deleted member]”.",
+            )
+            return redirect("debate:article_list")
+    return render(request, "accounts/user_delete.html", {"form": form})
+
+
+def retry_after_seconds() -> int:
+    """The longest window of the account rate limits: after it, every limit has reset."""
+    windows = [
+        rate.duration
+        for rates in allauth_account_settings.RATE_LIMITS.values()
+        for rate in parse_rates(rates)
+    ]
+    return int(max(windows, default=60))
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth answers a rate-limited request with ROOT_URLCONF.handler429, this view."""
+    seconds = retry_after_seconds()
+    response = render(
+        request,
+        "429.html",
+        {"retry_minutes": max(1, -(-seconds // 60))},
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+    )
+    response["Retry-After"] = str(seconds)
+    return response

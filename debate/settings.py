@@ -120,13 +120,82 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Accounts: allauth, email, rate limits, optional GitHub sign-in -------------------------
 SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Adds the display name to allauth's sign-up form (and to the GitHub sign-up form, when on).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# A deployment must prove the address belongs to the member; a laptop need not.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+).strip()
+if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
+    sys.stderr.write(
+        f"ACCOUNT_EMAIL_VERIFICATION must be mandatory, optional or none, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}.\n"
+    )
+    sys.exit(1)
+# Sign-up, sign-in and reset say the same thing whether or not an address has an account.
+# (With optional verification, sign-up still has to say an address is taken: allauth cannot
+# hide it without letting the visitor in. Deployments use mandatory verification.)
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an email must not change state by itself
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or email changes
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Both Sides] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Counted in the cache (never the dummy cache: it would switch them off). The longest window
+# here is what the 429 page tells a visitor to wait.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # five wrong passwords for one address: locked 5 min
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+
+# Email goes out by SMTP when EMAIL_HOST is set; otherwise it is printed to the console so a
+# developer can follow the verification link.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Both Sides <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Sign-in with GitHub exists only when both credentials are in the environment; otherwise
+# the social apps are not even installed, so no page mentions it.
+GITHUB_CLIENT_ID = os.environ.get("GITHUB_CLIENT_ID", "")
+GITHUB_CLIENT_SECRET = os.environ.get("GITHUB_CLIENT_SECRET", "")
+GITHUB_SIGN_IN = bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)
+if GITHUB_SIGN_IN:
+    INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.github"]
+    SOCIALACCOUNT_ADAPTER = "accounts.social_adapters.SocialAccountAdapter"
+    SOCIALACCOUNT_PROVIDERS = {
+        "github": {
+            "APPS": [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET}],
+            "SCOPE": ["user:email"],
+        }
+    }
+    SOCIALACCOUNT_LOGIN_ON_GET = False  # sign-in starts with a POST (CSRF), not a link
+# --- end of accounts ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

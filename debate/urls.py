@@ -1,5 +1,6 @@
 """The root URLconf: the debate pages, accounts (allauth), member profiles and the admin."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,12 @@ debate_patterns = (
     ],
     "debate",
 )
+
+# --- Accounts: the admin signs in through allauth, so its rate limits guard the admin too.
+admin.site.login = secure_admin_login(admin.site.login)
+# allauth answers a rate-limited request with ROOT_URLCONF.handler429.
+handler429 = "accounts.views.rate_limited"
+# --- end of accounts
 
 urlpatterns = [
     path("", include(debate_patterns)),

@@ -1,0 +1,30 @@
+"""Writes about members that span models, each in one transaction."""
+
+from django.db import transaction
+
+from debate.models import SympathyVote, VoteChange
+
+from .models import User
+
+
+@transaction.atomic
+def member_delete(member: User) -> None:
+    """Delete a member and what is personal to them; keep the shape of the discussions.
+
+    Their sympathy votes go, and each leaves a withdrawal in the (anonymous) vote history so
+    the history still adds up to the tally. Their rebuttals stay, with no author: pages show
+    them as by "[deleted member]".
+    """
+    votes = SympathyVote.objects.select_for_update().filter(member=member)
+    VoteChange.objects.bulk_create(
+        VoteChange(
+            article_id=vote.article_id,
+            member=None,
+            from_stance=vote.stance,
+            from_position_id=vote.position_id,
+            to_stance="",
+            to_position=None,
+        )
+        for vote in votes
+    )
+    member.delete()

@@ -1,0 +1,48 @@
+from http import HTTPStatus
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from accounts.models import User
+from debate.models import Stance, SympathyVote, VoteChange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator_client(client, make_member):
+    client.force_login(make_member(display_name="mod", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def voter(make_member, article):
+    member = make_member(display_name="ada")
+    SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)
+    return member
+
+
+def test_admin_delete_records_the_vote_withdrawal(moderator_client, voter):
+    url = reverse("admin:accounts_user_delete", args=[voter.pk])
+
+    response = moderator_client.post(url, {"post": "yes"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk=voter.pk).exists()
+    assert VoteChange.objects.get().from_stance == Stance.BOTH
+
+
+def test_admin_bulk_delete_records_the_vote_withdrawals(moderator_client, voter, make_member):
+    other = make_member(display_name="grace")
+    SympathyVote.objects.create(
+        member=other, article=voter.sympathy_votes.get().article, stance=Stance.BOTH
+    )
+
+    moderator_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [voter.pk, other.pk], "post": "yes"},
+    )
+
+    assert not User.objects.filter(pk__in=[voter.pk, other.pk]).exists()
+    assert VoteChange.objects.filter(to_stance="").count() == 2
