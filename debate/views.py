@@ -1,6 +1,21 @@
-from django.shortcuts import get_object_or_404, render
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlencode
 
-from .models import Article
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import services
+from .forms import VoteForm
+from .models import Article, SympathyVote, VoteChange
+from .sympathy import History, Tally, option_chosen, options_for
+
+VOTE_PANEL_ANCHOR = "vote-panel"
 
 
 def article_list(request):
@@ -9,7 +24,109 @@ def article_list(request):
 
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.prefetch_related("topics"), slug=slug)
+    context = _sympathy_context(request, article)
+    moves = VoteChange.objects.daily_moves(article)
+    context["history"] = History.replay(context["options"], moves, timezone.localdate())
+    return render(request, "debate/article_detail.html", context)
+
+
+def _sympathy_context(request, article, positions=None) -> dict:
+    """The article's options, its tally and the member's choice: three queries at most."""
+    if positions is None:
+        positions = list(article.positions.all())
+    options = options_for(positions)
+    chosen = None
+    if request.user.is_authenticated:
+        vote = SympathyVote.objects.of_member(request.user, article).only("position_id").first()
+        if vote is not None:
+            chosen = option_chosen(options, vote.position_id)
+    return {
+        "article": article,
+        "positions": positions,
+        "options": options,
+        "tally": Tally.from_counts(options, SympathyVote.objects.tally(article)),
+        "chosen": chosen,
+    }
+
+
+def member_required(view):
+    """Like login_required, but back to the article afterwards, and an htmx-aware redirect.
+
+    An htmx request must not get the sign-in page swapped into the widget that asked, so it
+    gets an HX-Redirect telling the browser to go there instead.
+    """
+
+    @wraps(view)
+    def wrapped(request, slug, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, slug, *args, **kwargs)
+        next_url = reverse("debate:article_detail", args=[slug])
+        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+        if request.htmx:
+            return HttpResponseClientRedirect(login_url)
+        return redirect(login_url)
+
+    return wrapped
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = HTTPStatus.SEE_OTHER
+
+
+def _vote_answer(
+    request, article, positions=None, *, announcement: str, status=HTTPStatus.OK, **extra
+):
+    """htmx gets the vote panel (with the tally) to swap in; a plain form goes back (PRG)."""
+    if request.htmx or status != HTTPStatus.OK:
+        context = {
+            **_sympathy_context(request, article, positions),
+            "announcement": announcement,
+            **extra,
+        }
+        template = "debate/_vote_panel.html" if request.htmx else "debate/vote_rejected.html"
+        return render(request, template, context, status=status)
+    return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")
+
+
+@require_POST
+@member_required
+def vote(request, slug):
+    article = get_object_or_404(Article, slug=slug)
     positions = list(article.positions.all())
-    return render(
-        request, "debate/article_detail.html", {"article": article, "positions": positions}
+    form = VoteForm(request.POST, options=options_for(positions))
+    if not form.is_valid():
+        error = form.errors["choice"][0]
+        return _vote_answer(
+            request,
+            article,
+            positions,
+            announcement=error,
+            error=error,
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    option = form.cleaned_data["choice"]
+    services.vote_cast(member=request.user, article=article, position=option.position)
+    return _vote_answer(
+        request, article, positions, announcement=f"Vote counted: {option.action}."
     )
+
+
+@require_POST
+@member_required
+def vote_withdraw(request, slug):
+    article = get_object_or_404(Article, slug=slug)
+    services.vote_withdraw(member=request.user, article=article)
+    return _vote_answer(
+        request, article, announcement="Your vote is withdrawn.", focus_status=True
+    )
+
+
+@require_GET
+def tally(request, slug):
+    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
+    positions = list(article.positions.all())
+    options = options_for(positions)
+    current = Tally.from_counts(options, SympathyVote.objects.tally(article))
+    if request.GET.get("seen") == current.version:
+        return HttpResponse(status=HTTPStatus.NO_CONTENT)
+    return render(request, "debate/_tally.html", {"article": article, "tally": current})
