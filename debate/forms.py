@@ -13,6 +13,7 @@ class VoteForm(forms.Form):
 
     choice = forms.CharField(
         max_length=200,
+        strip=False,  # a value is a slug or "both", exactly; anything else is refused
         error_messages={"required": "Choose a side, or both equally, before voting."},
     )
 

@@ -76,8 +76,8 @@ class TallyRow:
     option: Option
     count: int
     percent: int  # whole percent for people to read; the bar uses the exact share
-    x: float  # where this option's segment of the bar starts, 0–100
-    width: float  # the segment's length, 0–100
+    x: float  # where this option's segment of the bar starts, 0 to 100
+    width: float  # the segment's length, 0 to 100
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class Day:
 @dataclass(frozen=True)
 class Line:
     option: Option
-    path: str  # SVG path data in the chart's 0–100 × 0–100 box
+    path: str  # SVG path data in the chart's 100 by 100 box
 
 
 @dataclass(frozen=True)

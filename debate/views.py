@@ -106,9 +106,7 @@ def vote(request, slug):
         )
     option = form.cleaned_data["choice"]
     services.vote_cast(member=request.user, article=article, position=option.position)
-    return _vote_answer(
-        request, article, positions, announcement=f"Vote counted: {option.action}."
-    )
+    return _vote_answer(request, article, positions, announcement=f"Vote counted: {option.action}.")
 
 
 @require_POST
@@ -116,9 +114,7 @@ def vote(request, slug):
 def vote_withdraw(request, slug):
     article = get_object_or_404(Article, slug=slug)
     services.vote_withdraw(member=request.user, article=article)
-    return _vote_answer(
-        request, article, announcement="Your vote is withdrawn.", focus_status=True
-    )
+    return _vote_answer(request, article, announcement="Your vote is withdrawn.", focus_status=True)
 
 
 @require_GET
