@@ -154,6 +154,35 @@ def test_tally_refreshes_itself_while_the_tab_is_visible(
     expect_tally_row(page, "People who work on LLMs", "1 vote", "100%")
 
 
+def test_tally_does_not_poll_while_the_tab_is_hidden(page, article_url):
+    tally_requests = []
+    page.on("request", lambda r: tally_requests.append(r.url) if "/tally/" in r.url else None)
+    page.clock.install()
+    page.goto(article_url)
+    page.evaluate("Object.defineProperty(document, 'visibilityState', {get: () => 'hidden'})")
+
+    page.clock.run_for(65_000)
+
+    assert tally_requests == []
+
+
+def test_a_refused_vote_shows_why_in_the_panel(member_page, article_url, seed_article):
+    page = member_page
+    page.goto(article_url)
+    # A moderator renames the side while the page is open: the button's value is now stale.
+    seed_article.positions.filter(slug="yudkowsky-soares").update(slug="yudkowsky-and-soares")
+
+    vote_button(page, SIDE_ONE).click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "“yudkowsky-soares” is not a side of this debate"
+    )
+    expect(vote_button(page, "I find Yudkowsky & Soares more sympathetic")).to_have_attribute(
+        "value", "yudkowsky-and-soares"
+    )
+    assert not SympathyVote.objects.exists()
+
+
 def test_evidence_quote_scrolls_to_its_passage_in_the_article(page, article_url):
     page.goto(article_url)
     quote = page.locator(".evidence__quote").first
