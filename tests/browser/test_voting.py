@@ -231,6 +231,37 @@ def test_article_page_has_no_axe_violations_for_a_member_who_voted(
     assert audit(page) == []
 
 
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def test_voting_works_under_a_strict_content_security_policy(member_page, article_url):
+    page = member_page
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": STRICT_CSP}
+        )
+
+    page.route("**/*", with_csp)
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.goto(article_url)
+
+    vote_button(page, BOTH).click()
+    expect(vote_button(page, BOTH)).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Withdraw my vote").click()
+    expect(page.locator("#vote-status")).to_contain_text("You have not voted yet.")
+
+    assert page.evaluate("window.__violations") == []
+
+
 def test_the_page_runs_no_inline_script(page, article_url):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
