@@ -30,16 +30,24 @@ def article_detail(request, slug):
     return render(request, "debate/article_detail.html", context)
 
 
-def _sympathy_context(request, article, positions=None) -> dict:
-    """The article's options, its tally and the member's choice: three queries at most."""
+UNKNOWN = object()
+
+
+def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
+    """The article's options, its tally and the member's choice: three queries at most.
+
+    A view that has just written the member's choice passes it, saving the query.
+    """
     if positions is None:
         positions = list(article.positions.all())
     options = options_for(positions)
-    chosen = None
-    if request.user.is_authenticated:
-        vote = SympathyVote.objects.of_member(request.user, article).only("position_id").first()
-        if vote is not None:
-            chosen = option_chosen(options, vote.position_id)
+    if chosen is UNKNOWN:
+        chosen = None
+        if request.user.is_authenticated:
+            vote = SympathyVote.objects.of_member(request.user, article).only("position_id")
+            vote = vote.first()
+            if vote is not None:
+                chosen = option_chosen(options, vote.position_id)
     return {
         "article": article,
         "positions": positions,
@@ -74,12 +82,19 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 
 def _vote_answer(
-    request, article, positions=None, *, announcement: str, status=HTTPStatus.OK, **extra
+    request,
+    article,
+    positions=None,
+    *,
+    announcement: str,
+    chosen=UNKNOWN,
+    status=HTTPStatus.OK,
+    **extra,
 ):
     """htmx gets the vote panel (with the tally) to swap in; a plain form goes back (PRG)."""
     if request.htmx or status != HTTPStatus.OK:
         context = {
-            **_sympathy_context(request, article, positions),
+            **_sympathy_context(request, article, positions, chosen),
             "announcement": announcement,
             **extra,
         }
@@ -91,7 +106,7 @@ def _vote_answer(
 @require_POST
 @member_required
 def vote(request, slug):
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
     positions = list(article.positions.all())
     form = VoteForm(request.POST, options=options_for(positions))
     if not form.is_valid():
@@ -106,15 +121,19 @@ def vote(request, slug):
         )
     option = form.cleaned_data["choice"]
     services.vote_cast(member=request.user, article=article, position=option.position)
-    return _vote_answer(request, article, positions, announcement=f"Vote counted: {option.action}.")
+    return _vote_answer(
+        request, article, positions, chosen=option, announcement=f"Vote counted: {option.action}."
+    )
 
 
 @require_POST
 @member_required
 def vote_withdraw(request, slug):
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
     services.vote_withdraw(member=request.user, article=article)
-    return _vote_answer(request, article, announcement="Your vote is withdrawn.", focus_status=True)
+    return _vote_answer(
+        request, article, chosen=None, announcement="Your vote is withdrawn.", focus_status=True
+    )
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 import itertools
 import threading
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -105,41 +106,79 @@ def test_votes_on_different_articles_are_independent(member, article, side_one):
     assert SympathyVote.objects.filter(member=member).count() == 2
 
 
-@pytest.mark.skipif(
+needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite serialises writers, so there is no race to lose; "
     "CI runs this with DATABASE_URL pointing at PostgreSQL",
 )
+
+
+def run_at_once(calls):
+    """Run the calls in threads released together; return the exceptions they raised."""
+    start = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            start.wait()
+            call()
+        except Exception as error:  # reported by the caller's assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def assert_history_is_one_chain_ending_at(article, vote):
+    moves = history(article)
+    assert moves[0][:2] == ("", None)
+    # Each move starts where the previous one ended, and the last one ends at the vote.
+    for before, after in itertools.pairwise(moves):
+        assert after[:2] == before[2:]
+    assert moves[-1][2:] == ((vote.stance, vote.position_id) if vote else ("", None))
+
+
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_votes_by_one_member_leave_one_vote_and_a_whole_history(
     member, article
 ):
     positions = list(article.positions.all())
     choices = [positions[i % 2] if i % 3 else None for i in range(20)]
-    start = threading.Barrier(len(choices))
-    errors = []
 
-    def vote(position):
-        try:
-            start.wait()
-            services.vote_cast(member=member, article=article, position=position)
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=vote, args=(choice,)) for choice in choices]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(
+        [
+            partial(services.vote_cast, member=member, article=article, position=choice)
+            for choice in choices
+        ]
+    )
 
     assert errors == []
     vote = SympathyVote.objects.get(member=member, article=article)
     assert SympathyVote.objects.tally(article) == {vote.position_id: 1}
-    moves = history(article)
-    assert moves[0][:2] == ("", None)
-    # Each move starts where the previous one ended, and the last one ends at the vote.
-    for before, after in itertools.pairwise(moves):
-        assert after[:2] == before[2:]
-    assert moves[-1][2:] == (vote.stance, vote.position_id)
+    assert_history_is_one_chain_ending_at(article, vote)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_votes_and_withdrawals_racing_keep_at_most_one_vote_and_a_whole_history(member, article):
+    position = article.positions.first()
+    calls = [
+        partial(services.vote_cast, member=member, article=article, position=position)
+        if i % 2
+        else partial(services.vote_withdraw, member=member, article=article)
+        for i in range(20)
+    ]
+
+    errors = run_at_once(calls)
+
+    assert errors == []
+    vote = SympathyVote.objects.filter(member=member, article=article).first()
+    assert SympathyVote.objects.filter(member=member).count() == (1 if vote else 0)
+    assert_history_is_one_chain_ending_at(article, vote)

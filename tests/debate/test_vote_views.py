@@ -259,3 +259,14 @@ def test_tally_answers_the_partial_when_votes_moved_since_seen(client, article, 
 
 def test_tally_does_not_accept_posts(client, article):
     assert client.post(tally_url(article)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_htmx_vote_uses_a_constant_number_of_queries(
+    member_client, article, side_one, cast_votes, django_assert_max_num_queries
+):
+    cast_votes(*[side_one] * 20)
+
+    with django_assert_max_num_queries(12):
+        response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.OK
