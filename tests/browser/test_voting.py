@@ -203,11 +203,14 @@ def audit(page):
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)]
+)
 def test_article_page_has_no_axe_violations_for_a_visitor(
-    page, article_url, make_member, seed_article, scheme
+    page, article_url, make_member, seed_article, scheme, width
 ):
     services.vote_cast(member=make_member(), article=seed_article, position=None)
+    page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     page.goto(article_url)
     page.locator("details.chart__data").evaluate("d => d.open = true")
