@@ -171,3 +171,14 @@ def test_seed_article_offers_its_two_sides_and_both(client, seed_article):
     assert "I find <strong>Yudkowsky &amp; Soares</strong> more sympathetic" in html
     assert "I find <strong>People who work on LLMs</strong> more sympathetic" in html
     assert "I find <strong>both equally</strong> sympathetic" in html
+
+
+def test_page_map_links_to_every_section_and_side(client, article):
+    html = page(client, article)
+
+    nav = html[html.index('<nav class="page-map"') : html.index("</nav>", html.index("page-map"))]
+    for anchor in ("article-heading", "sides-heading", "position-side-one", "position-side-two"):
+        assert f'href="#{anchor}"' in nav
+        assert f'id="{anchor}"' in html
+    assert 'href="#vote-panel"' in nav
+    assert 'href="#history"' in nav
