@@ -25,9 +25,13 @@ def article_list(request):
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.prefetch_related("topics"), slug=slug)
     context = _sympathy_context(request, article)
-    moves = VoteChange.objects.daily_moves(article)
-    context["history"] = History.replay(context["options"], moves, timezone.localdate())
+    context["history"] = _history(article, context["options"])
     return render(request, "debate/article_detail.html", context)
+
+
+def _history(article, options) -> History:
+    moves = VoteChange.objects.daily_moves(article)
+    return History.replay(options, moves, timezone.localdate())
 
 
 UNKNOWN = object()
@@ -98,6 +102,8 @@ def _vote_answer(
             "announcement": announcement,
             **extra,
         }
+        if request.htmx and status == HTTPStatus.OK:
+            context["history"] = _history(article, context["options"])
         template = "debate/_vote_panel.html" if request.htmx else "debate/vote_rejected.html"
         return render(request, template, context, status=status)
     return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")

@@ -56,6 +56,7 @@ def test_member_vote_updates_tally_and_pressed_state_without_navigation(
     expect_tally_row(page, "Yudkowsky & Soares", "1 vote", "100%")
     expect(page.locator("#tally")).to_contain_text("1 member has voted.")
     expect(page.locator("#vote-announcer")).to_have_text(f"Vote counted: {SIDE_ONE}.")
+    expect(page.locator("#history .chart__svg")).to_be_visible()
     assert page.evaluate("window.__marker") == 1
     assert SympathyVote.objects.get(member=member).position.slug == "yudkowsky-soares"
 

@@ -266,7 +266,22 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
 ):
     cast_votes(*[side_one] * 20)
 
-    with django_assert_max_num_queries(12):
+    # Savepoints count here: the test runs inside a transaction.
+    with django_assert_max_num_queries(13):
         response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_htmx_vote_also_redraws_the_history_chart_out_of_band(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    html = response.content.decode()
+    assert 'aria-labelledby="history-heading" hx-swap-oob="true">' in html
+    assert html.count('<path class="chart__line') == 3
+
+
+def test_plain_vote_page_has_no_out_of_band_pieces(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, follow=True)
+
+    assert "hx-swap-oob" not in response.content.decode()
