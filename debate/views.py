@@ -23,7 +23,8 @@ def article_list(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.prefetch_related("topics"), slug=slug)
+    articles = Article.objects.defer("body_md").prefetch_related("topics")
+    article = get_object_or_404(articles, slug=slug)
     context = _sympathy_context(request, article)
     context["history"] = _history(article, context["options"])
     return render(request, "debate/article_detail.html", context)
@@ -85,27 +86,16 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = HTTPStatus.SEE_OTHER
 
 
-def _vote_answer(
-    request,
-    article,
-    positions=None,
-    *,
-    announcement: str,
-    chosen=UNKNOWN,
-    status=HTTPStatus.OK,
-    **extra,
-):
-    """htmx gets the vote panel (with the tally) to swap in; a plain form goes back (PRG)."""
-    if request.htmx or status != HTTPStatus.OK:
-        context = {
-            **_sympathy_context(request, article, positions, chosen),
-            "announcement": announcement,
-            **extra,
-        }
-        if request.htmx and status == HTTPStatus.OK:
-            context["history"] = _history(article, context["options"])
-        template = "debate/_vote_panel.html" if request.htmx else "debate/vote_rejected.html"
-        return render(request, template, context, status=status)
+def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
+    """The partial an htmx vote swaps in: the panel with the tally (and the chart out of band)."""
+    context = _sympathy_context(request, article, positions, chosen)
+    if status == HTTPStatus.OK:
+        context["history"] = _history(article, context["options"])
+    return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+
+
+def _back_to_the_panel(article):
+    """POST/redirect/GET for plain forms: the article again, scrolled to the vote panel."""
     return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")
 
 
@@ -117,19 +107,23 @@ def vote(request, slug):
     form = VoteForm(request.POST, options=options_for(positions))
     if not form.is_valid():
         error = form.errors["choice"][0]
-        return _vote_answer(
-            request,
-            article,
-            positions,
-            announcement=error,
-            error=error,
-            status=HTTPStatus.BAD_REQUEST,
-        )
+        if request.htmx:
+            return _vote_panel(
+                request,
+                article,
+                positions,
+                error=error,
+                announcement=error,
+                status=HTTPStatus.BAD_REQUEST,
+            )
+        context = {"article": article, "error": error}
+        return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
     option = form.cleaned_data["choice"]
     services.vote_cast(member=request.user, article=article, position=option.position)
-    return _vote_answer(
-        request, article, positions, chosen=option, announcement=f"Vote counted: {option.action}."
-    )
+    if request.htmx:
+        announcement = f"Vote counted: {option.action}."
+        return _vote_panel(request, article, positions, chosen=option, announcement=announcement)
+    return _back_to_the_panel(article)
 
 
 @require_POST
@@ -137,9 +131,15 @@ def vote(request, slug):
 def vote_withdraw(request, slug):
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
     services.vote_withdraw(member=request.user, article=article)
-    return _vote_answer(
-        request, article, chosen=None, announcement="Your vote is withdrawn.", focus_status=True
-    )
+    if request.htmx:
+        return _vote_panel(
+            request,
+            article,
+            chosen=None,
+            announcement="Your vote is withdrawn.",
+            focus_status=True,
+        )
+    return _back_to_the_panel(article)
 
 
 @require_GET
