@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from .markdown import render_markdown
@@ -114,6 +115,10 @@ class SympathyVoteQuerySet(models.QuerySet):
         rows = self.filter(article=article).values("position_id").annotate(n=Count("id")).order_by()
         return {row["position_id"]: row["n"] for row in rows}
 
+    def of_member(self, member, article):
+        """The member's vote on the article, as a queryset of at most one row."""
+        return self.filter(member=member, article=article)
+
 
 class SympathyVote(models.Model):
     member = models.ForeignKey(
@@ -144,6 +149,22 @@ class SympathyVote(models.Model):
         return f"{self.member} on {self.article}: {self.position or 'both equally'}"
 
 
+class VoteChangeQuerySet(models.QuerySet):
+    def daily_moves(self, article):
+        """How many votes moved from which option to which, per day, oldest day first.
+
+        One GROUP BY query whose size depends on the number of days and options, not on the
+        number of votes; replaying it (debate.sympathy.History) gives each day's tally.
+        """
+        return (
+            self.filter(article=article)
+            .annotate(day=TruncDate("created_at"))
+            .values("day", "from_stance", "from_position_id", "to_stance", "to_position_id")
+            .annotate(n=Count("id"))
+            .order_by("day")
+        )
+
+
 class VoteChange(models.Model):
     """Append-only history of every vote, change and withdrawal ("" stance means no vote)."""
 
@@ -160,6 +181,8 @@ class VoteChange(models.Model):
         Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VoteChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .feeds import ArticleRecord
-from .models import Article, Position, Topic
+from .models import Article, Position, Stance, SympathyVote, Topic, VoteChange
 
 
 class Outcome(StrEnum):
@@ -108,3 +108,87 @@ def _article_write(
             f"{record.slug}: position '{slug}' is not in the debate file; kept it "
             "(members may have voted on it)"
         )
+
+
+# Sympathy votes ----------------------------------------------------------------------------
+
+
+class VoteResult(StrEnum):
+    CAST = "cast"  # the member had no vote and now has one
+    CHANGED = "changed"  # the member moved their vote to another option
+    UNCHANGED = "unchanged"  # the same choice again: nothing written
+    WITHDRAWN = "withdrawn"
+    NOTHING_TO_WITHDRAW = "nothing to withdraw"
+
+
+def _stance_of(position: Position | None) -> str:
+    return Stance.BOTH if position is None else Stance.POSITION
+
+
+def _vote_locked(member, article: Article) -> SympathyVote | None:
+    """The member's vote on the article, locked until the transaction ends (None if none)."""
+    return SympathyVote.objects.select_for_update().filter(member=member, article=article).first()
+
+
+def vote_cast(*, member, article: Article, position: Position | None) -> VoteResult:
+    """Record that `member` finds `position` (None: both equally) the more sympathetic side.
+
+    Every change appends exactly one VoteChange; casting the same choice again writes nothing.
+    Simultaneous calls for one member are serialised by the row lock, or, when there is no row
+    yet, by the unique (member, article) index: the loser of the insert race retries as an
+    update of the winner's row, so history stays one unbroken chain.
+    """
+    if position is not None and position.article_id != article.pk:
+        raise ValueError(f"Position {position.slug!r} is not part of article {article.slug!r}.")
+    stance = _stance_of(position)
+    with transaction.atomic():
+        vote = _vote_locked(member, article)
+        for _attempt in range(3):
+            if vote is not None:
+                break
+            try:
+                # A savepoint, so that losing the race leaves the outer transaction usable.
+                with transaction.atomic():
+                    SympathyVote.objects.create(
+                        member=member, article=article, stance=stance, position=position
+                    )
+            except IntegrityError:
+                # Either another request inserted first (lock and update its row) or the
+                # winner withdrew again in between (try the insert once more).
+                vote = _vote_locked(member, article)
+            else:
+                VoteChange.objects.create(
+                    article=article, member=member, to_stance=stance, to_position=position
+                )
+                return VoteResult.CAST
+        if vote is None:
+            raise IntegrityError("Could not record the vote after repeated conflicts.")
+        if vote.stance == stance and vote.position_id == (position.pk if position else None):
+            return VoteResult.UNCHANGED
+        VoteChange.objects.create(
+            article=article,
+            member=member,
+            from_stance=vote.stance,
+            from_position_id=vote.position_id,
+            to_stance=stance,
+            to_position=position,
+        )
+        vote.stance, vote.position = stance, position
+        vote.save(update_fields=["stance", "position", "updated_at"])
+        return VoteResult.CHANGED
+
+
+def vote_withdraw(*, member, article: Article) -> VoteResult:
+    """Remove the member's vote on the article, recording the withdrawal in the history."""
+    with transaction.atomic():
+        vote = _vote_locked(member, article)
+        if vote is None:
+            return VoteResult.NOTHING_TO_WITHDRAW
+        VoteChange.objects.create(
+            article=article,
+            member=member,
+            from_stance=vote.stance,
+            from_position_id=vote.position_id,
+        )
+        vote.delete()
+        return VoteResult.WITHDRAWN

@@ -10,6 +10,10 @@ debate_patterns = (
     [
         path("", views.article_list, name="article_list"),
         path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+        # Sympathy voting (issue 4)
+        path("articles/<slug:slug>/vote/", views.vote, name="vote"),
+        path("articles/<slug:slug>/vote/withdraw/", views.vote_withdraw, name="vote_withdraw"),
+        path("articles/<slug:slug>/tally/", views.tally, name="tally"),
     ],
     "debate",
 )

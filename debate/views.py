@@ -1,6 +1,21 @@
-from django.shortcuts import get_object_or_404, render
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlencode
 
-from .models import Article
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import services
+from .forms import VoteForm
+from .models import Article, SympathyVote, VoteChange
+from .sympathy import History, Tally, option_chosen, options_for
+
+VOTE_PANEL_ANCHOR = "vote-panel"
 
 
 def article_list(request):
@@ -8,8 +23,131 @@ def article_list(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.prefetch_related("topics"), slug=slug)
+    articles = Article.objects.defer("body_md").prefetch_related("topics")
+    article = get_object_or_404(articles, slug=slug)
+    context = _sympathy_context(request, article)
+    context["history"] = _history(article, context["options"])
+    return render(request, "debate/article_detail.html", context)
+
+
+def _history(article, options) -> History:
+    moves = VoteChange.objects.daily_moves(article)
+    return History.replay(options, moves, timezone.localdate())
+
+
+UNKNOWN = object()
+
+
+def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
+    """The article's options, its tally and the member's choice: three queries at most.
+
+    A view that has just written the member's choice passes it, saving the query.
+    """
+    if positions is None:
+        positions = list(article.positions.all())
+    options = options_for(positions)
+    if chosen is UNKNOWN:
+        chosen = None
+        if request.user.is_authenticated:
+            vote = SympathyVote.objects.of_member(request.user, article).only("position_id")
+            vote = vote.first()
+            if vote is not None:
+                chosen = option_chosen(options, vote.position_id)
+    return {
+        "article": article,
+        "positions": positions,
+        "options": options,
+        "tally": Tally.from_counts(options, SympathyVote.objects.tally(article)),
+        "chosen": chosen,
+    }
+
+
+def member_required(view):
+    """Like login_required, but back to the article afterwards, and an htmx-aware redirect.
+
+    An htmx request must not get the sign-in page swapped into the widget that asked, so it
+    gets an HX-Redirect telling the browser to go there instead.
+    """
+
+    @wraps(view)
+    def wrapped(request, slug, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, slug, *args, **kwargs)
+        next_url = reverse("debate:article_detail", args=[slug])
+        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+        if request.htmx:
+            return HttpResponseClientRedirect(login_url)
+        return redirect(login_url)
+
+    return wrapped
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = HTTPStatus.SEE_OTHER
+
+
+def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
+    """The partial an htmx vote swaps in: the panel with the tally (and the chart out of band)."""
+    context = _sympathy_context(request, article, positions, chosen)
+    if status == HTTPStatus.OK:
+        context["history"] = _history(article, context["options"])
+    return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+
+
+def _back_to_the_panel(article):
+    """POST/redirect/GET for plain forms: the article again, scrolled to the vote panel."""
+    return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")
+
+
+@require_POST
+@member_required
+def vote(request, slug):
+    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
     positions = list(article.positions.all())
-    return render(
-        request, "debate/article_detail.html", {"article": article, "positions": positions}
-    )
+    form = VoteForm(request.POST, options=options_for(positions))
+    if not form.is_valid():
+        error = form.errors["choice"][0]
+        if request.htmx:
+            return _vote_panel(
+                request,
+                article,
+                positions,
+                error=error,
+                announcement=error,
+                status=HTTPStatus.BAD_REQUEST,
+            )
+        context = {"article": article, "error": error}
+        return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
+    option = form.cleaned_data["choice"]
+    services.vote_cast(member=request.user, article=article, position=option.position)
+    if request.htmx:
+        announcement = f"Vote counted: {option.action}."
+        return _vote_panel(request, article, positions, chosen=option, announcement=announcement)
+    return _back_to_the_panel(article)
+
+
+@require_POST
+@member_required
+def vote_withdraw(request, slug):
+    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    services.vote_withdraw(member=request.user, article=article)
+    if request.htmx:
+        return _vote_panel(
+            request,
+            article,
+            chosen=None,
+            announcement="Your vote is withdrawn.",
+            focus_status=True,
+        )
+    return _back_to_the_panel(article)
+
+
+@require_GET
+def tally(request, slug):
+    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
+    positions = list(article.positions.all())
+    options = options_for(positions)
+    current = Tally.from_counts(options, SympathyVote.objects.tally(article))
+    if request.GET.get("seen") == current.version:
+        return HttpResponse(status=HTTPStatus.NO_CONTENT)
+    return render(request, "debate/_tally.html", {"article": article, "tally": current})

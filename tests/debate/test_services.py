@@ -1,0 +1,184 @@
+"""vote_cast and vote_withdraw: one vote per member per article, every change in the history."""
+
+import itertools
+import threading
+from functools import partial
+
+import pytest
+from django.db import connection
+
+from debate import services
+from debate.models import Article, Position, Stance, SympathyVote, VoteChange
+from debate.services import VoteResult
+
+pytestmark = pytest.mark.django_db
+
+
+def history(article):
+    return list(
+        VoteChange.objects.filter(article=article)
+        .order_by("id")
+        .values_list("from_stance", "from_position", "to_stance", "to_position")
+    )
+
+
+def test_first_vote_creates_the_vote_and_one_history_row(member, article, side_one):
+    result = services.vote_cast(member=member, article=article, position=side_one)
+
+    assert result == VoteResult.CAST
+    vote = SympathyVote.objects.get(member=member, article=article)
+    assert (vote.stance, vote.position) == (Stance.POSITION, side_one)
+    assert history(article) == [("", None, Stance.POSITION, side_one.pk)]
+
+
+def test_voting_both_equally_stores_no_position(member, article):
+    services.vote_cast(member=member, article=article, position=None)
+
+    vote = SympathyVote.objects.get(member=member, article=article)
+    assert (vote.stance, vote.position) == (Stance.BOTH, None)
+
+
+def test_the_same_choice_again_writes_nothing(member, article, side_one):
+    services.vote_cast(member=member, article=article, position=side_one)
+
+    result = services.vote_cast(member=member, article=article, position=side_one)
+
+    assert result == VoteResult.UNCHANGED
+    assert SympathyVote.objects.count() == 1
+    assert VoteChange.objects.count() == 1
+
+
+def test_changing_the_vote_updates_the_row_and_appends_the_move(
+    member, article, side_one, side_two
+):
+    services.vote_cast(member=member, article=article, position=side_one)
+
+    result = services.vote_cast(member=member, article=article, position=side_two)
+
+    assert result == VoteResult.CHANGED
+    assert SympathyVote.objects.get(member=member, article=article).position == side_two
+    assert history(article)[-1] == (Stance.POSITION, side_one.pk, Stance.POSITION, side_two.pk)
+
+
+def test_changing_to_both_equally_clears_the_position(member, article, side_one):
+    services.vote_cast(member=member, article=article, position=side_one)
+
+    services.vote_cast(member=member, article=article, position=None)
+
+    vote = SympathyVote.objects.get(member=member, article=article)
+    assert (vote.stance, vote.position) == (Stance.BOTH, None)
+    assert history(article)[-1] == (Stance.POSITION, side_one.pk, Stance.BOTH, None)
+
+
+def test_withdrawing_deletes_the_vote_and_records_it(member, article, side_two):
+    services.vote_cast(member=member, article=article, position=side_two)
+
+    result = services.vote_withdraw(member=member, article=article)
+
+    assert result == VoteResult.WITHDRAWN
+    assert not SympathyVote.objects.filter(member=member).exists()
+    assert history(article)[-1] == (Stance.POSITION, side_two.pk, "", None)
+
+
+def test_withdrawing_without_a_vote_writes_nothing(member, article):
+    result = services.vote_withdraw(member=member, article=article)
+
+    assert result == VoteResult.NOTHING_TO_WITHDRAW
+    assert not VoteChange.objects.exists()
+
+
+def test_a_position_of_another_article_is_refused(member, article):
+    other = Article.objects.create(slug="other", title="Other", body_md="Other.")
+    foreign = Position.objects.create(article=other, slug="elsewhere", label="E", claim="E.")
+
+    with pytest.raises(ValueError, match="not part of article"):
+        services.vote_cast(member=member, article=article, position=foreign)
+
+    assert not SympathyVote.objects.exists()
+
+
+def test_votes_on_different_articles_are_independent(member, article, side_one):
+    other = Article.objects.create(slug="other", title="Other", body_md="Other.")
+
+    services.vote_cast(member=member, article=article, position=side_one)
+    services.vote_cast(member=member, article=other, position=None)
+
+    assert SympathyVote.objects.filter(member=member).count() == 2
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so there is no race to lose; "
+    "CI runs this with DATABASE_URL pointing at PostgreSQL",
+)
+
+
+def run_at_once(calls):
+    """Run the calls in threads released together; return the exceptions they raised."""
+    start = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            start.wait()
+            call()
+        except Exception as error:  # reported by the caller's assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def assert_history_is_one_chain_ending_at(article, vote):
+    moves = history(article)
+    assert moves[0][:2] == ("", None)
+    # Each move starts where the previous one ended, and the last one ends at the vote.
+    for before, after in itertools.pairwise(moves):
+        assert after[:2] == before[2:]
+    assert moves[-1][2:] == ((vote.stance, vote.position_id) if vote else ("", None))
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_votes_by_one_member_leave_one_vote_and_a_whole_history(
+    member, article
+):
+    positions = list(article.positions.all())
+    choices = [positions[i % 2] if i % 3 else None for i in range(20)]
+
+    errors = run_at_once(
+        [
+            partial(services.vote_cast, member=member, article=article, position=choice)
+            for choice in choices
+        ]
+    )
+
+    assert errors == []
+    vote = SympathyVote.objects.get(member=member, article=article)
+    assert SympathyVote.objects.tally(article) == {vote.position_id: 1}
+    assert_history_is_one_chain_ending_at(article, vote)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_votes_and_withdrawals_racing_keep_at_most_one_vote_and_a_whole_history(member, article):
+    position = article.positions.first()
+    calls = [
+        partial(services.vote_cast, member=member, article=article, position=position)
+        if i % 2
+        else partial(services.vote_withdraw, member=member, article=article)
+        for i in range(20)
+    ]
+
+    errors = run_at_once(calls)
+
+    assert errors == []
+    vote = SympathyVote.objects.filter(member=member, article=article).first()
+    assert SympathyVote.objects.filter(member=member).count() == (1 if vote else 0)
+    assert_history_is_one_chain_ending_at(article, vote)

@@ -1,0 +1,287 @@
+"""The vote, withdraw and tally endpoints: htmx partials, plain POST/redirect/GET, refusals."""
+
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from debate.models import Stance, SympathyVote, VoteChange
+
+from .conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+
+def vote_url(article):
+    return reverse("debate:vote", args=[article.slug])
+
+
+def withdraw_url(article):
+    return reverse("debate:vote_withdraw", args=[article.slug])
+
+
+def tally_url(article):
+    return reverse("debate:tally", args=[article.slug])
+
+
+def login_url_back_to(article):
+    return f"{reverse('account_login')}?{urlencode({'next': article.get_absolute_url()})}"
+
+
+def test_plain_vote_is_counted_and_redirects_back_to_the_panel(member_client, member, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"})
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert response["Location"] == f"{article.get_absolute_url()}#vote-panel"
+    assert SympathyVote.objects.get(member=member).position.slug == "side-one"
+
+
+def test_after_the_redirect_the_page_shows_the_choice_pressed(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-two"}, follow=True)
+
+    html = response.content.decode()
+    assert 'id="vote-side-two" name="choice" value="side-two"' in html
+    pressed = html.split('id="vote-side-two"')[1].split(">")[0]
+    assert 'aria-pressed="true"' in pressed
+    assert "You find <strong>Side two</strong> more sympathetic." in html
+
+
+def test_htmx_vote_returns_only_the_vote_panel_with_the_tally(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "both"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="vote-panel"')
+    assert "<html" not in html
+    assert 'id="tally"' in html
+    assert "1 member has voted." in html
+    assert 'id="vote-both" name="choice" value="both"' in html
+
+
+def test_htmx_vote_tells_screen_readers_what_happened(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    assert (
+        '<p id="vote-announcer" hx-swap-oob="innerHTML">'
+        "Vote counted: I find Side one more sympathetic.</p>"
+    ) in response.content.decode()
+
+
+def test_voting_for_another_option_changes_the_vote(member_client, member, article):
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    member_client.post(vote_url(article), {"choice": "both"})
+
+    vote = SympathyVote.objects.get(member=member)
+    assert (vote.stance, vote.position) == (Stance.BOTH, None)
+    assert VoteChange.objects.count() == 2
+
+
+def test_withdraw_removes_the_vote_and_redirects_back(member_client, member, article):
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    response = member_client.post(withdraw_url(article))
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert response["Location"] == f"{article.get_absolute_url()}#vote-panel"
+    assert not SympathyVote.objects.filter(member=member).exists()
+
+
+def test_htmx_withdraw_returns_the_panel_without_a_withdraw_button(member_client, article):
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    response = member_client.post(withdraw_url(article), **HTMX)
+
+    html = response.content.decode()
+    assert "You have not voted yet." in html
+    assert "Withdraw my vote" not in html
+    assert 'aria-pressed="true"' not in html
+    assert 'id="vote-status" class="vote-status" tabindex="-1" autofocus' in html
+
+
+@pytest.mark.parametrize("choice", ["nonsense", "Side-One", "", "side-one "])
+def test_anything_but_a_position_of_the_article_or_both_is_a_400_saying_why(
+    member_client, article, choice
+):
+    response = member_client.post(vote_url(article), {"choice": choice})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert "Your vote was not counted" in html
+    assert ("is not a side of this debate" in html) or ("Choose a side" in html)
+    assert not SympathyVote.objects.exists()
+
+
+def test_the_400_names_the_valid_choices(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "nonsense"})
+
+    assert (
+        "“nonsense” is not a side of this debate: the vote must be "
+        "“side-one”, “side-two” or “both”."
+    ) in response.content.decode()
+
+
+def test_a_position_of_another_article_is_refused(member_client, article, db):
+    from debate.models import Article, Position
+
+    other = Article.objects.create(slug="other", title="Other", body_md="Other.")
+    Position.objects.create(article=other, slug="elsewhere", label="E", claim="E.")
+
+    response = member_client.post(vote_url(article), {"choice": "elsewhere"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not SympathyVote.objects.exists()
+
+
+def test_htmx_400_returns_the_panel_with_the_reason(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "nonsense"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="vote-panel"')
+    assert 'role="alert">“nonsense” is not a side of this debate' in html
+
+
+def test_get_on_the_vote_url_is_not_allowed(member_client, article):
+    response = member_client.get(vote_url(article), {"choice": "side-one"})
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert not SympathyVote.objects.exists()
+
+
+def test_get_on_the_withdraw_url_is_not_allowed(member_client, article):
+    assert member_client.get(withdraw_url(article)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_voting_on_an_unknown_article_is_not_found(member_client, db):
+    response = member_client.post(reverse("debate:vote", args=["nope"]), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_visitor_vote_redirects_to_sign_in_and_back(client, article):
+    response = client.post(vote_url(article), {"choice": "side-one"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == login_url_back_to(article)
+    assert not SympathyVote.objects.exists()
+
+
+def test_visitor_htmx_vote_gets_a_client_redirect_not_the_sign_in_form(client, article):
+    response = client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["HX-Redirect"] == login_url_back_to(article)
+    assert response.content == b""
+
+
+def test_visitor_withdraw_redirects_to_sign_in(client, article):
+    response = client.post(withdraw_url(article))
+
+    assert response["Location"] == login_url_back_to(article)
+
+
+def test_vote_without_csrf_token_is_forbidden(member, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    response = client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not SympathyVote.objects.exists()
+
+
+def test_vote_with_the_csrf_header_htmx_sends_is_accepted(member, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get(article.get_absolute_url())  # sets the CSRF cookie, as the page does
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(
+        vote_url(article), {"choice": "side-one"}, HTTP_X_CSRFTOKEN=token, **HTMX
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert SympathyVote.objects.filter(member=member).exists()
+
+
+def test_withdraw_without_csrf_token_is_forbidden(member, article, cast_votes):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    assert client.post(withdraw_url(article)).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_tally_partial_shows_counts_shares_and_total(client, article, side_one, cast_votes):
+    cast_votes(side_one, side_one, None)
+
+    response = client.get(tally_url(article))
+
+    assert response.status_code == HTTPStatus.OK
+    html = " ".join(response.content.decode().split())
+    assert html.startswith('<div id="tally" class="tally" aria-live="polite"')
+    assert '<span class="tally__count">2 votes</span> <span class="tally__share">67%</span>' in html
+    assert '<span class="tally__count">1 vote</span> <span class="tally__share">33%</span>' in html
+    assert "3 members have voted." in html
+
+
+def test_tally_bar_segments_are_svg_rects_without_style_attributes(
+    client, article, side_one, side_two, cast_votes
+):
+    cast_votes(side_one, side_two, side_two, None)
+
+    html = client.get(tally_url(article)).content.decode()
+
+    assert '<rect class="fill--1" x="0.0" y="0" width="25.0" height="10"/>' in html
+    assert '<rect class="fill--2" x="25.0" y="0" width="50.0" height="10"/>' in html
+    assert '<rect class="fill--both" x="75.0" y="0" width="25.0" height="10"/>' in html
+    assert "style=" not in html
+
+
+def test_tally_answers_no_content_when_nothing_changed_since_seen(client, article, cast_votes):
+    cast_votes(None)
+
+    response = client.get(tally_url(article), {"seen": "0-0-1"})
+
+    assert response.status_code == HTTPStatus.NO_CONTENT
+
+
+def test_tally_answers_the_partial_when_votes_moved_since_seen(client, article, cast_votes):
+    cast_votes(None)
+
+    response = client.get(tally_url(article), {"seen": "0-0-0"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="seen" value="0-0-1"' in response.content.decode()
+
+
+def test_tally_does_not_accept_posts(client, article):
+    assert client.post(tally_url(article)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_htmx_vote_uses_a_constant_number_of_queries(
+    member_client, article, side_one, cast_votes, django_assert_max_num_queries
+):
+    cast_votes(*[side_one] * 20)
+
+    # Savepoints count here: the test runs inside a transaction.
+    with django_assert_max_num_queries(13):
+        response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_htmx_vote_also_redraws_the_history_chart_out_of_band(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    html = response.content.decode()
+    assert 'aria-labelledby="history-heading" hx-swap-oob="true">' in html
+    assert html.count('<path class="chart__line') == 3
+
+
+def test_plain_vote_page_has_no_out_of_band_pieces(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, follow=True)
+
+    assert "hx-swap-oob" not in response.content.decode()
