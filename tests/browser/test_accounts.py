@@ -35,7 +35,7 @@ def mandatory_verification(settings):
 
 def test_visitor_signs_up_verifies_and_signs_in(page, live_server, article, mandatory_verification):
     page.goto(live_server.url + article.get_absolute_url())
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign up").click()
 
     page.get_by_label("Email").fill("grace@example.com")
     page.get_by_label("Display name (optional)").fill("grace")
@@ -48,7 +48,7 @@ def test_visitor_signs_up_verifies_and_signs_in(page, live_server, article, mand
     page.get_by_role("button", name="Confirm").click()
 
     page.goto(live_server.url + article.get_absolute_url())
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").click()
     fill_sign_in(page, "grace@example.com")
 
     expect(page).to_have_url(live_server.url + article.get_absolute_url())
@@ -64,7 +64,9 @@ def test_member_signs_out_from_the_header(page, live_server, sign_in_browser, ma
 
     page.get_by_role("button", name="Sign out").click()
 
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")
+    ).to_be_visible()
     expect(page.get_by_text("ada")).to_have_count(0)
 
 
@@ -93,7 +95,9 @@ def test_member_edits_profile_then_deletes_account(
     page.get_by_role("button", name="Delete my account").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your account is deleted")
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")
+    ).to_be_visible()
     assert not User.objects.filter(email="ada@example.com").exists()
     assert Rebuttal.objects.get().author is None
 
