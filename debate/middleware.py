@@ -11,6 +11,8 @@ import re
 import time
 import uuid
 
+from debate.errors import OUTAGE_ERRORS
+
 logger = logging.getLogger("debate.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -28,7 +30,26 @@ class RequestIdFilter(logging.Filter):
     """Stamp every log record with the id of the request being served ("-" outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        # Django logs 4xx/5xx after the middleware has returned; its record carries the request.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
+        return True
+
+
+class OutageFilter(logging.Filter):
+    """Log "the database is down" as one line, not a hundred-line traceback per request.
+
+    Every request fails the same way during an outage; the exception's first line says why.
+    Any other error keeps its traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, OUTAGE_ERRORS):
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            record.msg = f"{record.msg} ({type(error).__name__}: {reason})"
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 

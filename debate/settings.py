@@ -233,12 +233,15 @@ CONTENT_SECURITY_POLICY = {
 
 # Logs: one line per request (debate.middleware) and errors with their traceback, to stdout.
 # Django's own per-request lines would repeat ours: its request logger keeps only errors and
-# runserver's is quiet.
+# runserver's is quiet. An outage is logged as one line per failed request, not a traceback.
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "debate.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "debate.middleware.RequestIdFilter"},
+        "outage": {"()": "debate.middleware.OutageFilter"},
+    },
     "formatters": {
         "line": {
             "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
@@ -255,7 +258,12 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
-        "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["stdout"],
+            "level": "ERROR",
+            "filters": ["outage"],
+            "propagate": False,
+        },
         "django.server": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
     },
 }

@@ -36,9 +36,12 @@ def _clean_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def probe(requests=(), settings=(), **env: str) -> dict:
+def probe(requests=(), settings=(), urlconf=None, **env: str) -> dict:
     """Run requests in a fresh process with DEPLOY_ENV plus `env`; return what it saw."""
-    spec = json.dumps({"requests": list(requests), "settings": list(settings)})
+    spec = {"requests": list(requests), "settings": list(settings)}
+    if urlconf:
+        spec["urlconf"] = urlconf
+    spec = json.dumps(spec)
     completed = subprocess.run(  # noqa: S603 - our own interpreter and probe
         [sys.executable, str(PROBE), spec],
         env=_clean_env(**{**DEPLOY_ENV, **env}),

@@ -29,7 +29,8 @@ def main(spec: dict) -> dict:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(STORAGES=plain_static):
+    urlconf = spec.get("urlconf", settings.ROOT_URLCONF)
+    with override_settings(STORAGES=plain_static, ROOT_URLCONF=urlconf):
         client = Client(raise_request_exception=False)
         for request in spec.get("requests", []):
             started = time.perf_counter()

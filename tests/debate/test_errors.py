@@ -135,9 +135,23 @@ def test_htmx_request_during_database_outage_gets_a_plain_503_sentence(run_site)
     assert response["body"].startswith("The site is briefly unavailable.")
 
 
-def test_database_outage_is_logged_with_its_traceback(run_site):
+def test_database_outage_is_logged_as_one_line_naming_the_cause(run_site):
     result = run_site([{"path": "/"}], DATABASE_URL=CLOSED_POSTGRES)
 
-    assert "ERROR django.request" in result["log"]
+    (error_line,) = [line for line in result["log"].splitlines() if " ERROR " in line]
+    assert "django.request" in error_line
+    assert "Service Unavailable: / (OperationalError: connection failed" in error_line
+    assert "Traceback" not in result["log"]
+
+
+def test_unexpected_error_is_logged_with_its_traceback_and_request_id(run_site):
+    result = run_site(
+        [{"path": "/broken/", "headers": {"X-Request-ID": "req-77"}}],
+        urlconf="tests.debate.error_urls",
+    )
+
+    assert (
+        "ERROR django.request request_id=req-77 Internal Server Error: /broken/" in (result["log"])
+    )
     assert "Traceback (most recent call last)" in result["log"]
-    assert "OperationalError" in result["log"]
+    assert "ValueError: a bug in a view" in result["log"]
