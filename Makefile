@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv lint format clean
+.PHONY: run test setup venv lint format clean serve
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -25,6 +25,19 @@ $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
+
+# Production profile: gunicorn with DEBUG=0. Needs SECRET_KEY and ALLOWED_HOSTS; see README
+# "Deploying" for the rest (DATABASE_URL, REDIS_URL, BEHIND_TLS_PROXY, ...). For a try-out over
+# plain http on this machine add SECURE_SSL_REDIRECT=0.
+WEB_CONCURRENCY ?= 3
+serve: export DEBUG = 0
+serve: venv
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to a long random string" >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=example.org" >&2; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn debate.wsgi:application --bind $(HOST):$(PORT) \
+	  --workers $(WEB_CONCURRENCY) --timeout 30 --graceful-timeout 20 --error-logfile - --no-control-socket
 
 lint: venv
 	$(VENV)/bin/ruff check .

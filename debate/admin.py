@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Article, Position, Rebuttal, SympathyVote, Topic, VoteChange
 
@@ -19,6 +20,8 @@ class ArticleAdmin(admin.ModelAdmin):
     filter_horizontal = ("topics",)
     readonly_fields = ("content_hash", "first_imported_at", "last_imported_at")
     inlines = [PositionInline]
+    # Django 6's default; without it the form warns (an error under the tests' filterwarnings).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Topic)

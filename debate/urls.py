@@ -4,16 +4,22 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
+from .caching import anonymous_cache
 
 debate_patterns = (
     [
         path("", views.article_list, name="article_list"),
-        path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
-        # Sympathy voting (issue 4)
+        # Production profile: anonymous visitors share a rendering for a few seconds.
+        path(
+            "articles/<slug:slug>/",
+            anonymous_cache(views.article_detail),
+            name="article_detail",
+        ),
+        # Sympathy voting (issue 4); anonymous tally polls share the page cache too.
         path("articles/<slug:slug>/vote/", views.vote, name="vote"),
         path("articles/<slug:slug>/vote/withdraw/", views.vote_withdraw, name="vote_withdraw"),
-        path("articles/<slug:slug>/tally/", views.tally, name="tally"),
+        path("articles/<slug:slug>/tally/", anonymous_cache(views.tally), name="tally"),
     ],
     "debate",
 )
@@ -29,4 +35,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # Production profile: health probe and error pages (debate/health.py, debate/errors.py).
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler400 = "debate.errors.bad_request"
+handler403 = "debate.errors.permission_denied"
+handler404 = "debate.errors.page_not_found"
+handler500 = "debate.errors.server_error"

@@ -1,8 +1,129 @@
-"""Fixtures for the debate views and services: votes in bulk and an htmx client."""
+"""Fixtures for the debate tests: votes in bulk, an htmx client, and a site process configured
+like a deployment (production profile)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from debate import services
+from debate import caching, services
+
+PROBE = Path(__file__).with_name("production_probe.py")
+ROOT = PROBE.parents[2]
+# What README "Deploying" tells an operator to set, with throw-away values.
+DEPLOY_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "test-only-" + "k" * 50,
+    "ALLOWED_HOSTS": "testserver,both-sides.example",
+    "CSRF_TRUSTED_ORIGINS": "https://both-sides.example",
+    "BEHIND_TLS_PROXY": "1",
+}
+# Nothing listens on port 9 (discard) here: connecting is refused at once.
+CLOSED_POSTGRES = "postgres://postgres@127.0.0.1:9/nowhere"
+CLOSED_REDIS = "redis://127.0.0.1:9/0"
+
+
+def _clean_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(overrides)
+    return env
+
+
+def probe(requests=(), settings=(), urlconf=None, **env: str) -> dict:
+    """Run requests in a fresh process with DEPLOY_ENV plus `env`; return what it saw."""
+    spec = {"requests": list(requests), "settings": list(settings)}
+    if urlconf:
+        spec["urlconf"] = urlconf
+    spec = json.dumps(spec)
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, str(PROBE), spec],
+        env=_clean_env(**{**DEPLOY_ENV, **env}),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    logged, marker, result = completed.stdout.rpartition("@@probe-result@@")
+    assert marker, f"probe failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}"
+    return {**json.loads(result), "log": logged}
+
+
+@pytest.fixture
+def run_site():
+    return probe
+
+
+PRODUCTION_SETTINGS = [
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_REDIRECT_EXEMPT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+    "STORAGES",
+    "DATABASES",
+    "CACHES",
+]
+
+
+@pytest.fixture(scope="session")
+def production_values() -> dict:
+    """The settings a deployment gets from DEPLOY_ENV, on PostgreSQL and Redis."""
+    return probe(
+        settings=PRODUCTION_SETTINGS,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+        REDIS_URL="redis://127.0.0.1:6379/2",
+    )["settings"]
+
+
+@pytest.fixture
+def production(settings, production_values):
+    """Apply the deployment's security settings to this test process."""
+    for name in PRODUCTION_SETTINGS:
+        if name not in {"DEBUG", "STORAGES", "DATABASES", "CACHES"}:
+            value = production_values[name]
+            setattr(settings, name, tuple(value) if name == "SECURE_PROXY_SSL_HEADER" else value)
+    return settings
+
+
+@pytest.fixture
+def run_manage():
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *args],
+            env=_clean_env(**{**DEPLOY_ENV, **env}),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_reachable():
+    # A test that breaks the cache must not leave the page cache's circuit breaker open.
+    caching._cache_skipped_until = 0.0
+    yield
+    caching._cache_skipped_until = 0.0
 
 
 @pytest.fixture

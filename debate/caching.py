@@ -1,0 +1,155 @@
+"""Anonymous page cache: visitors who are not signed in share one rendering of a page.
+
+`anonymous_cache` wraps a view where it is routed (see `debate/urls.py`). The rules:
+
+- Only GET/HEAD from visitors who are not signed in and have no flash message waiting are
+  served from the cache; members always get a fresh page of their own (`Cache-Control: private`)
+  and their pages are never stored.
+- An entry is served for at most `ANONYMOUS_CACHE_SECONDS` (default 10) after it was rendered,
+  so a vote, rebuttal or moderation change shows to anonymous visitors within that window. The
+  age is checked against the time stored in the entry, not only the backend's expiry.
+- The key is the absolute URL (scheme, host, path, query) plus the HX-Request header; every
+  response of a wrapped view says `Vary: Cookie, HX-Request` so no other cache mixes them up.
+- Only plain 200 responses that set no cookie, no session change and no message are stored.
+- CSRF: base.html puts a per-visitor token in every page. Before storing, every occurrence of
+  this visitor's token is replaced by a placeholder, and each visitor served from the cache
+  gets their own token (and, through CsrfViewMiddleware, their own cookie) in its place. So no
+  visitor ever receives another's token, and forms on cached pages keep working.
+- A cache that does not answer (Redis down) is skipped for a few seconds; pages are then
+  rendered fresh rather than failing.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from functools import wraps
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SECONDS = 10
+VARY = ("Cookie", "HX-Request")
+CACHE_STATUS_HEADER = "X-Cache"
+CSRF_PLACEHOLDER = b"@@both-sides-csrf-token@@"
+# A masked CSRF token is 64 letters and digits; candidates are checked against the secret.
+_TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+# Headers that belong to one response, not to the page.
+_UNSTORED_HEADERS = {"content-length", "vary", "set-cookie", CACHE_STATUS_HEADER.lower()}
+_CACHE_BACKOFF_SECONDS = 5.0
+_cache_skipped_until = 0.0
+
+# Wall-clock time, because entries are shared by every app server through Redis. Tests replace
+# it to age an entry without sleeping.
+_now = time.time
+
+
+def anonymous_cache(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = getattr(settings, "ANONYMOUS_CACHE_SECONDS", DEFAULT_SECONDS)
+        if not _servable_from_cache(request) or seconds <= 0:
+            response = view(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True)
+        else:
+            key = _key(request)
+            entry = _cache_call(cache.get, key)
+            if entry is not None and 0 <= _now() - entry["stored_at"] < seconds:
+                response = _response_from(entry, request)
+                response[CACHE_STATUS_HEADER] = "HIT"
+            else:
+                response = view(request, *args, **kwargs)
+                entry = _entry_from(response, request) if request.method == "GET" else None
+                if entry is not None:
+                    _cache_call(cache.set, key, entry, timeout=seconds)
+                response[CACHE_STATUS_HEADER] = "MISS"
+        patch_vary_headers(response, VARY)
+        return response
+
+    return wrapper
+
+
+def _servable_from_cache(request) -> bool:
+    return (
+        request.method in {"GET", "HEAD"}
+        and not request.user.is_authenticated
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def _key(request) -> str:
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    htmx = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    return f"anonymous-page:{htmx}:{url}"
+
+
+def _entry_from(response, request) -> dict | None:
+    """What to store of this response, or None when it must not be shared."""
+    if (
+        response.status_code != HTTPStatus.OK
+        or response.streaming
+        or response.cookies
+        or "private" in response.get("Cache-Control", "")
+        or "no-store" in response.get("Cache-Control", "")
+        or getattr(getattr(request, "session", None), "modified", False)
+        or len(messages.get_messages(request)) > 0
+    ):
+        return None
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    content = response.content
+    if CSRF_PLACEHOLDER in content:
+        return None
+    uses_csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    if uses_csrf:
+        content = _without_token(content, request.META["CSRF_COOKIE"])
+    return {
+        "stored_at": _now(),
+        "content": content,
+        "headers": [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _UNSTORED_HEADERS
+        ],
+        "uses_csrf": uses_csrf,
+    }
+
+
+def _without_token(content: bytes, secret: str) -> bytes:
+    def hide_if_ours(match: re.Match) -> bytes:
+        candidate = match.group().decode("ascii")
+        return CSRF_PLACEHOLDER if _unmask_cipher_token(candidate) == secret else match.group()
+
+    return _TOKEN_CANDIDATE.sub(hide_if_ours, content)
+
+
+def _response_from(entry: dict, request):
+    content = entry["content"]
+    if entry["uses_csrf"]:
+        # get_token() also tells CsrfViewMiddleware to give this visitor their cookie.
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode("ascii"))
+    response = HttpResponse(content)
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+def _cache_call(method, *args, **kwargs):
+    """Call the cache; when it fails, log once and leave it alone for a few seconds."""
+    global _cache_skipped_until  # a per-process circuit breaker
+    if time.monotonic() < _cache_skipped_until:
+        return None
+    try:
+        return method(*args, **kwargs)
+    except Exception as error:
+        _cache_skipped_until = time.monotonic() + _CACHE_BACKOFF_SECONDS
+        logger.warning("page cache unavailable, serving pages uncached: %s", error)
+        return None
