@@ -175,9 +175,11 @@ def test_a_refused_vote_shows_why_in_the_panel(member_page, article_url, seed_ar
 
     vote_button(page, SIDE_ONE).click()
 
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.locator("#vote-panel").get_by_role("alert")).to_contain_text(
         "“yudkowsky-soares” is not a side of this debate"
     )
+    # The panel says why; the page-wide failure notice must not say it a second time.
+    expect(page.locator("#request-status")).to_be_empty()
     expect(vote_button(page, "I find Yudkowsky & Soares more sympathetic")).to_have_attribute(
         "value", "yudkowsky-and-soares"
     )
