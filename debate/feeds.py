@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
+from .models import RESERVED_POSITION_SLUG
+
 DEBATE_SUFFIX = ".debate.json"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -400,7 +402,9 @@ def validate_debate(
             continue
         check = _RecordChecker(raw, file, where, problems)
         slug = check.slug("slug", max_length=MAX_POSITION_SLUG)
-        if slug in seen:
+        if slug == RESERVED_POSITION_SLUG:
+            check.problem("slug", f"'{slug}' is reserved for the “both equally” vote")
+        elif slug in seen:
             check.problem("slug", f"'{slug}' is used by an earlier position")
         seen.add(slug)
         label = check.text("label", required=True, max_length=MAX_LABEL, one_line=True)

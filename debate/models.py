@@ -1,6 +1,7 @@
 """Articles that present a debate, the positions in it, members' sympathy votes and rebuttals."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -83,9 +84,21 @@ class Article(RenderedMarkdown):
         return reverse("debate:article_detail", args=[self.slug])
 
 
+RESERVED_POSITION_SLUG = "both"
+
+
 class Position(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="positions")
-    slug = models.SlugField(max_length=60)
+    slug = models.SlugField(
+        max_length=60,
+        validators=[
+            RegexValidator(
+                rf"^{RESERVED_POSITION_SLUG}$",
+                inverse_match=True,
+                message=f"“{RESERVED_POSITION_SLUG}” is reserved for the “both equally” vote.",
+            )
+        ],
+    )
     label = models.CharField(max_length=80, help_text="Who holds it, in a few words.")
     claim = models.CharField(max_length=300, help_text="The position in one sentence.")
     summary = models.TextField(blank=True)
@@ -98,6 +111,11 @@ class Position(models.Model):
         ordering = ["article", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["article", "slug"], name="position_slug_per_article"),
+            # A vote names its choice by position slug or "both": a side called "both" would
+            # make the two indistinguishable.
+            models.CheckConstraint(
+                condition=~Q(slug=RESERVED_POSITION_SLUG), name="position_slug_not_reserved"
+            ),
         ]
 
     def __str__(self) -> str:

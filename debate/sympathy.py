@@ -10,9 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .models import Position, Stance
+from .models import RESERVED_POSITION_SLUG, Position, Stance
 
-BOTH = "both"  # the vote value, and option key, of "I find both equally sympathetic"
+BOTH = (
+    RESERVED_POSITION_SLUG  # the vote value, and option key, of "I find both equally sympathetic"
+)
 SIDE_COLOURS = 4  # site.css defines --side-1 … --side-4; further positions reuse them
 
 

@@ -455,6 +455,17 @@ def test_duplicate_position_slug_rejects_the_pair(tmp_path):
     assert "position 2: field 'slug': 'yes' is used by an earlier position" in err
 
 
+def test_position_named_like_the_both_vote_rejects_the_pair(tmp_path):
+    debate = debate_for()
+    debate["positions"][1]["slug"] = "both"
+    write(tmp_path, "a.json", record())
+    write(tmp_path, "a-fine-debate.debate.json", debate)
+
+    err, _ = run_failing(tmp_path)
+
+    assert "position 2: field 'slug': 'both' is reserved for the “both equally” vote" in err
+
+
 def test_position_missing_claim_rejects_the_pair(tmp_path):
     debate = debate_for()
     del debate["positions"][0]["claim"]

@@ -92,3 +92,8 @@ def test_tally_counts_each_option_in_one_query(article, make_member, django_asse
         tally = SympathyVote.objects.tally(article)
 
     assert tally == {one.pk: 2, None: 1}
+
+
+def test_no_position_may_be_called_both(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.create(article=article, slug="both", label="Both", claim="Both.")
