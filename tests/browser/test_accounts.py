@@ -42,7 +42,7 @@ def test_visitor_signs_up_verifies_and_signs_in(page, live_server, article, mand
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your email address")
 
     page.goto(live_server.url + mailed_path("/accounts/confirm-email/"))
     page.get_by_role("button", name="Confirm").click()
