@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.template.defaultfilters import truncatechars
+from django.utils.formats import date_format
 
 from accounts.models import member_name
 
@@ -58,8 +59,9 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Rebuttal)
 class RebuttalAdmin(admin.ModelAdmin):
-    # A moderator decides from what was written, so the list shows it, and where and by whom.
-    list_display = ("excerpt", "author_name", "position", "article", "status", "created_at")
+    # A moderator decides from what was written, so the list shows it, by whom and on which
+    # side; the article is a filter (a title column squeezes the text on laptop screens).
+    list_display = ("excerpt", "author_name", "position", "status", "written")
     list_display_links = ("excerpt",)
     list_filter = ("status", "position__article")
     search_fields = ("body_md", "author__display_name")
@@ -70,15 +72,15 @@ class RebuttalAdmin(admin.ModelAdmin):
 
     @admin.display(description="Rebuttal")
     def excerpt(self, obj):
-        return truncatechars(" ".join(obj.body_md.split()), 120)
+        return truncatechars(" ".join(obj.body_md.split()), 100)
+
+    @admin.display(description="Written", ordering="created_at")
+    def written(self, obj):
+        return date_format(obj.created_at, "j M Y")
 
     @admin.display(description="Author", ordering="author__display_name")
     def author_name(self, obj):
         return member_name(obj.author)
-
-    @admin.display(description="Article", ordering="position__article__title")
-    def article(self, obj):
-        return obj.position.article
 
     def _set_status(self, request, queryset, status: ModerationStatus, verb: str):
         count = queryset.update(status=status)
