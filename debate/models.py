@@ -48,9 +48,14 @@ class Topic(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def listed(self):
+        """The article list: each card names its sides and how many members have voted."""
+        sides = models.Prefetch(
+            "positions", queryset=Position.objects.only("article_id", "label", "order")
+        )
         return (
             self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
-            .prefetch_related("topics")
+            .prefetch_related("topics", sides)
+            .annotate(vote_count=Count("votes"))
             .only("slug", "title", "summary", "published_at")
         )
 
