@@ -198,6 +198,6 @@ def test_new_password_page_from_reset_link_has_no_axe_violations(
     member = make_member(email="ada@example.com")
     key = f"{user_pk_to_url_str(member)}-{default_token_generator.make_token(member)}"
     scheme_page.goto(f"{live_server.url}/accounts/password/reset/key/{key}/")
-    expect(scheme_page.get_by_label("New Password", exact=True)).to_be_visible()
+    expect(scheme_page.get_by_label("New password", exact=True)).to_be_visible()
 
     assert_no_axe_violations(scheme_page)
