@@ -155,3 +155,17 @@ def test_unexpected_error_is_logged_with_its_traceback_and_request_id(run_site):
     )
     assert "Traceback (most recent call last)" in result["log"]
     assert "ValueError: a bug in a view" in result["log"]
+
+
+@pytest.mark.parametrize("template_name", ["400.html", "500.html", "503.html"])
+def test_page_rendered_without_request_does_not_ask_a_member_to_sign_in(template_name):
+    html = loader.get_template(template_name).render()
+
+    assert "Sign in" not in html
+    assert 'aria-label="Account"' not in html
+
+
+def test_page_with_request_offers_sign_in_to_visitors(client):
+    response = client.get("/no-such-page/")
+
+    assert "Sign in" in response.content.decode()
