@@ -92,3 +92,14 @@ def test_settings_refuses_other_methods(client, make_member):
     response = client.delete(reverse("accounts:settings"))
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+@pytest.mark.parametrize("name", ["x", "xy"])
+def test_display_name_shorter_than_three_characters_is_refused(client, make_member, name):
+    client.force_login(make_member(display_name="ada"))
+
+    response = client.post(reverse("accounts:settings"), {"display_name": name, "bio": ""})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Use 3 to 30 letters" in response.content.decode()
+    assert User.objects.get(display_name="ada")
