@@ -38,3 +38,9 @@ def test_sign_in_link_is_current_on_the_sign_in_page(client):
 
 def test_nothing_is_current_on_an_article_list(client):
     assert current_links(client.get("/").content.decode()) == {}
+
+
+def test_sign_out_confirmation_is_not_part_of_settings(client, make_member):
+    client.force_login(make_member(display_name="ada"))
+
+    assert current_links(client.get("/accounts/logout/").content.decode()) == {}
