@@ -121,5 +121,9 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_short_name(self) -> str:
+        # What the admin greets a moderator with: the name they use here, not their email.
+        return self.display_name
+
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.display_name])

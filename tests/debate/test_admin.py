@@ -98,3 +98,9 @@ def test_admin_names_the_site(moderator_client):
     response = moderator_client.get(reverse("admin:index"))
 
     assert "Both Sides moderation" in response.content.decode()
+
+
+def test_admin_greets_the_moderator_by_display_name(moderator_client):
+    response = moderator_client.get(reverse("admin:index"))
+
+    assert "<strong>mod</strong>" in response.content.decode()
