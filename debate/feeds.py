@@ -121,10 +121,15 @@ def _reject_constant(name: str) -> Any:
 
 
 def strict_loads(text: str) -> Any:
-    """json.loads without NaN/Infinity, duplicate keys or trailing data."""
-    return json.loads(
-        text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
-    )
+    """json.loads without NaN/Infinity, duplicate keys, trailing data or runaway nesting."""
+    try:
+        return json.loads(
+            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+        )
+    except RecursionError:
+        # "[[[[…" a few thousand deep fits easily in a file under the size limit; the C
+        # decoder then raises RecursionError, which is no ValueError and would be a traceback.
+        raise _StrictJSONError("arrays or objects nested too deeply") from None
 
 
 def _describe_json_error(error: ValueError) -> str:

@@ -336,6 +336,7 @@ HOSTILE_FILES = [
     ("", "is empty"),
     ('"just a string"', "must be a JSON object"),
     ("[1, 2]", "must be a JSON object"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 ]
 
 
