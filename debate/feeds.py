@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -243,6 +243,14 @@ class _RecordChecker:
             return None
         if moment.tzinfo is None or moment.utcoffset() is None:
             self.problem(name, f"'{value}' needs a UTC offset, such as +00:00 or Z")
+            return None
+        try:
+            # The database stores UTC; at the edges of year 1 and 9999 the conversion leaves
+            # the range a datetime can hold (PostgreSQL would store it, and no page could
+            # read it back).
+            moment.astimezone(UTC)
+        except OverflowError:
+            self.problem(name, f"'{value}' is out of range")
             return None
         return moment
 

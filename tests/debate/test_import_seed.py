@@ -296,6 +296,10 @@ HOSTILE_RECORDS = [
     (record(published_at="yesterday"), "published_at", "not an ISO-8601 timestamp"),
     (record(published_at="2026-06-12 16:26:12"), "published_at", "needs a UTC offset"),
     (record(published_at="2026-06-12"), "published_at", "needs a UTC offset"),
+    # Valid ISO-8601, but outside what a datetime can hold once moved to UTC: SQLite's adapter
+    # overflows, PostgreSQL stores a year that psycopg then cannot read back (every page 500s).
+    (record(published_at="0001-01-01T00:00:00+01:00"), "published_at", "out of range"),
+    (record(updated_at="9999-12-31T23:59:59-01:00"), "updated_at", "out of range"),
     (
         record(published_at="2026-06-12T10:00:00+00:00", updated_at="2026-06-11T10:00:00+00:00"),
         "updated_at",
