@@ -212,6 +212,8 @@ class _RecordChecker:
             self.problem(name, f"is {len(value):,} characters; the limit is {max_length:,}")
         elif "\x00" in value:
             self.problem(name, "contains a NUL character")
+        elif has_lone_surrogate(value):
+            self.problem(name, LONE_SURROGATE)
         elif one_line and ("\n" in value or "\r" in value):
             self.problem(name, "must be a single line")
         else:
@@ -272,6 +274,8 @@ class _RecordChecker:
                 self.problem(name, f"item {n} is longer than {max_length} characters")
             elif "\x00" in item:
                 self.problem(name, f"item {n} contains a NUL character")
+            elif has_lone_surrogate(item):
+                self.problem(name, f"item {n} {LONE_SURROGATE}")
             else:
                 items.append(item.strip())
         return items
@@ -288,12 +292,30 @@ def _json_type(value: Any) -> str:
     }.get(type(value), "null")
 
 
+LONE_SURROGATE = "contains a lone surrogate (a \\ud800-style escape that is not text)"
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """JSON may escape half of a UTF-16 pair ("\\ud800"); no database can store one."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def is_http_url(value: str) -> bool:
+    # urlsplit silently drops tabs and newlines, and NUL would reach the database: a URL
+    # with any control character, space or lone surrogate is refused whole.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return False
+    if has_lone_surrogate(value):
+        return False
     try:
         parts = urlsplit(value)
     except ValueError:
         return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname) and " " not in value
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def validate_article(

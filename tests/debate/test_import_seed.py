@@ -316,6 +316,13 @@ HOSTILE_RECORDS = [
     (record(alternates={"html": "javascript:alert(1)"}), "alternates", "http or https URL"),
     (record(alternates={"HTML <b>": "https://example.com"}), "alternates", "short lowercase"),
     (record(body_md="null \x00 byte"), "body_md", "NUL character"),
+    # A lone surrogate is valid JSON ("\\ud800") but not UTF-8: no database can store it.
+    (record(title="lone \ud800 surrogate"), "title", "lone surrogate"),
+    (record(body_md="lone \udfff surrogate"), "body_md", "lone surrogate"),
+    (record(entities=["lone \ud800"]), "entities", "lone surrogate"),
+    (record(alternates={"html": "https://example.com/\ud800"}), "alternates", "http or https"),
+    (record(alternates={"html": "https://example.com/\x00"}), "alternates", "http or https"),
+    (record(url="https://exa\tmple.com/"), "url", "http or https URL"),
 ]
 
 
