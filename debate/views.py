@@ -91,6 +91,9 @@ def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTP
     context = _sympathy_context(request, article, positions, chosen)
     if status == HTTPStatus.OK:
         context["history"] = _history(article, context["options"])
+    # Only this partial swaps other parts of the page; the article page includes the same
+    # template, and must not repeat them even when htmx asks for it.
+    context["out_of_band"] = True
     return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
 
 
