@@ -135,6 +135,18 @@ def test_a_position_of_another_article_is_refused(member_client, article, db):
     assert not SympathyVote.objects.exists()
 
 
+def test_a_vote_on_an_article_without_sides_is_refused_saying_so(member_client, db):
+    from debate.models import Article
+
+    bare = Article.objects.create(slug="bare", title="Bare", body_md="No sides yet.")
+
+    response = member_client.post(vote_url(bare), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This debate has no sides to vote on yet." in response.content.decode()
+    assert not SympathyVote.objects.exists()
+
+
 def test_htmx_400_returns_the_panel_with_the_reason(member_client, article):
     response = member_client.post(vote_url(article), {"choice": "nonsense"}, **HTMX)
 
