@@ -168,6 +168,18 @@ def test_member_without_password_confirms_by_typing_their_name(client, voter):
     assert not User.objects.filter(pk=voter.pk).exists()
 
 
+def test_the_name_in_the_confirmation_help_is_escaped(client, make_member):
+    # Field help is rendered as HTML (password rules need it); a name is text. Names cannot
+    # hold "<" through any form, but create_user takes whatever it is given.
+    member = make_member(display_name="<em>x<em>", password=None)
+    client.force_login(member)
+
+    html = client.get(reverse("accounts:delete")).content.decode()
+
+    assert "Type &lt;em&gt;x&lt;em&gt; to confirm." in html
+    assert "<em>x<em>" not in html
+
+
 def test_repeated_wrong_passwords_on_delete_answer_429(client, voter, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reauthenticate": "2/m/user"}
     client.force_login(voter)
