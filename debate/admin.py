@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from . import services
 from .models import Article, Position, Rebuttal, SympathyVote, Topic, VoteChange
 
 
@@ -64,6 +65,14 @@ class SympathyVoteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # A moderator removing a vote withdraws it, so the history keeps adding up to the tally.
+    def delete_model(self, request, obj):
+        services.vote_withdraw(member=obj.member, article=obj.article)
+
+    def delete_queryset(self, request, queryset):
+        for vote in queryset.select_related("member", "article"):
+            services.vote_withdraw(member=vote.member, article=vote.article)
 
 
 @admin.register(VoteChange)
