@@ -163,6 +163,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
+    # Sympathy votes and withdrawals per member (debate.views.vote_rate_limited): plenty for
+    # a person, and a bound on how fast one account can grow the vote history.
+    "vote": "30/m/user",
 }
 
 # Email goes out by SMTP when EMAIL_HOST is set; otherwise it is printed to the console so a
