@@ -5,6 +5,7 @@ so it must not import allauth's forms itself.
 """
 
 from django import forms
+from django.utils.html import format_html
 
 from .models import (
     DISPLAY_NAME_MAX_LENGTH,
@@ -96,7 +97,8 @@ class MemberDeleteForm(forms.Form):
         else:
             self.fields["confirm"] = forms.CharField(
                 label="Type your display name",
-                help_text=f"Type {member.display_name} to confirm.",
+                # Help text is rendered as HTML (see _field.html): escape the name.
+                help_text=format_html("Type {} to confirm.", member.display_name),
                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
 

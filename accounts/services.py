@@ -15,6 +15,11 @@ def member_delete(member: User) -> None:
     the history still adds up to the tally. Their rebuttals stay, with no author: pages show
     them as by "[deleted member]".
     """
+    # Lock the member first. A vote being cast now needs this row (its foreign-key check at
+    # commit), so it either committed before the lock, and is read below and withdrawn, or
+    # it waits and then fails: it can no longer slip in between this read and the delete,
+    # vanishing with the member and leaving the history one vote ahead of the tally.
+    User.objects.select_for_update().filter(pk=member.pk).exists()
     votes = SympathyVote.objects.select_for_update().filter(member=member)
     VoteChange.objects.bulk_create(
         VoteChange(

@@ -10,20 +10,23 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from debate.models import Rebuttal
 
 from .forms import MemberDeleteForm, MemberSettingsForm
-from .models import User
+from .models import DISPLAY_NAME_MAX_LENGTH, User
 from .services import member_delete
 
 REBUTTALS_PER_PAGE = 20
 
 
 def profile(request: HttpRequest, display_name: str) -> HttpResponse:
+    if len(display_name) > DISPLAY_NAME_MAX_LENGTH or "\x00" in display_name:
+        # No member has such a name, and PostgreSQL refuses NUL in a query (a 500).
+        raise Http404("No member has that name.")
     member = get_object_or_404(User, display_name__iexact=display_name, is_active=True)
     if member.display_name != display_name:
         # One address per member, whatever the case someone typed.

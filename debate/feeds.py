@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -121,10 +121,15 @@ def _reject_constant(name: str) -> Any:
 
 
 def strict_loads(text: str) -> Any:
-    """json.loads without NaN/Infinity, duplicate keys or trailing data."""
-    return json.loads(
-        text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
-    )
+    """json.loads without NaN/Infinity, duplicate keys, trailing data or runaway nesting."""
+    try:
+        return json.loads(
+            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+        )
+    except RecursionError:
+        # "[[[[…" a few thousand deep fits easily in a file under the size limit; the C
+        # decoder then raises RecursionError, which is no ValueError and would be a traceback.
+        raise _StrictJSONError("arrays or objects nested too deeply") from None
 
 
 def _describe_json_error(error: ValueError) -> str:
@@ -207,6 +212,8 @@ class _RecordChecker:
             self.problem(name, f"is {len(value):,} characters; the limit is {max_length:,}")
         elif "\x00" in value:
             self.problem(name, "contains a NUL character")
+        elif has_lone_surrogate(value):
+            self.problem(name, LONE_SURROGATE)
         elif one_line and ("\n" in value or "\r" in value):
             self.problem(name, "must be a single line")
         else:
@@ -239,6 +246,14 @@ class _RecordChecker:
         if moment.tzinfo is None or moment.utcoffset() is None:
             self.problem(name, f"'{value}' needs a UTC offset, such as +00:00 or Z")
             return None
+        try:
+            # The database stores UTC; at the edges of year 1 and 9999 the conversion leaves
+            # the range a datetime can hold (PostgreSQL would store it, and no page could
+            # read it back).
+            moment.astimezone(UTC)
+        except OverflowError:
+            self.problem(name, f"'{value}' is out of range")
+            return None
         return moment
 
     def string_list(self, name: str, *, max_items: int, max_length: int) -> list[str]:
@@ -259,6 +274,8 @@ class _RecordChecker:
                 self.problem(name, f"item {n} is longer than {max_length} characters")
             elif "\x00" in item:
                 self.problem(name, f"item {n} contains a NUL character")
+            elif has_lone_surrogate(item):
+                self.problem(name, f"item {n} {LONE_SURROGATE}")
             else:
                 items.append(item.strip())
         return items
@@ -275,12 +292,30 @@ def _json_type(value: Any) -> str:
     }.get(type(value), "null")
 
 
+LONE_SURROGATE = "contains a lone surrogate (a \\ud800-style escape that is not text)"
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """JSON may escape half of a UTF-16 pair ("\\ud800"); no database can store one."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def is_http_url(value: str) -> bool:
+    # urlsplit silently drops tabs and newlines, and NUL would reach the database: a URL
+    # with any control character, space or lone surrogate is refused whole.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return False
+    if has_lone_surrogate(value):
+        return False
     try:
         parts = urlsplit(value)
     except ValueError:
         return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname) and " " not in value
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def validate_article(

@@ -23,6 +23,9 @@ class VoteForm(forms.Form):
 
     def clean_choice(self) -> Option:
         value = self.cleaned_data["choice"]
+        if not self.options:
+            # Not even "both": there is nothing to be equally sympathetic to.
+            raise forms.ValidationError("This debate has no sides to vote on yet.")
         for option in self.options:
             if option.value == value:
                 return option

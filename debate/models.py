@@ -1,6 +1,7 @@
 """Articles that present a debate, the positions in it, members' sympathy votes and rebuttals."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
@@ -125,6 +126,17 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        # The admin edits evidence as raw JSON, and the article page renders each item as a
+        # quote: anything but a list of non-blank strings would break that page.
+        evidence = self.evidence
+        if not isinstance(evidence, list) or not all(
+            isinstance(quote, str) and quote.strip() for quote in evidence
+        ):
+            raise ValidationError(
+                {"evidence": "Give a list of quotes from the article, each a non-blank string."}
+            )
 
 
 class Stance(models.TextChoices):

@@ -90,8 +90,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "debate.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # `or`, not a default: an empty DATABASE_URL (as env files write it) means "not set".
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
@@ -162,6 +163,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
+    # Sympathy votes and withdrawals per member (debate.views.vote_rate_limited): plenty for
+    # a person, and a bound on how fast one account can grow the vote history.
+    "vote": "30/m/user",
 }
 
 # Email goes out by SMTP when EMAIL_HOST is set; otherwise it is printed to the console so a
@@ -256,8 +260,15 @@ ANONYMOUS_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_CACHE_SECONDS", "10"))
 
 # HTTPS. Behind a proxy that terminates TLS, set BEHIND_TLS_PROXY=1 so Django trusts the
 # proxy's X-Forwarded-Proto; without it, SECURE_SSL_REDIRECT would redirect forever.
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Rate limits count per client address. Behind a proxy every request comes from the proxy, so
+# one visitor's failed sign-ins would lock out everyone: trust the last TRUSTED_PROXY_COUNT
+# entries of X-Forwarded-For (the ones our proxies appended), never what the client wrote.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0")
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))

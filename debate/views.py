@@ -1,7 +1,9 @@
+import logging
 from functools import wraps
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -9,13 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import services
 from .forms import VoteForm
 from .models import Article, SympathyVote, VoteChange
 from .sympathy import History, Tally, option_chosen, options_for
 
+logger = logging.getLogger(__name__)
+
 VOTE_PANEL_ANCHOR = "vote-panel"
+VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
 
 
 def article_list(request):
@@ -82,6 +89,37 @@ def member_required(view):
     return wrapped
 
 
+VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
+
+
+def vote_rate_limited(request, article) -> HttpResponse | None:
+    """A 429 when the member changes votes faster than ACCOUNT_RATE_LIMITS["vote"] allows.
+
+    Every change appends to the history the chart replays, so one member flipping a vote in
+    a loop would grow it without bound. A cache that does not answer lets the vote through:
+    the page cache degrades the same way, and a vote matters more than the limit.
+    """
+    try:
+        if ratelimit.consume(request, action="vote", user=request.user):
+            return None
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        logger.warning("vote rate limit unavailable, letting the vote through: %s", error)
+        return None
+    if request.htmx:
+        response = HttpResponse(
+            VOTE_RATE_LIMITED,
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            content_type="text/plain; charset=utf-8",
+        )
+    else:
+        context = {"article": article, "error": VOTE_RATE_LIMITED}
+        response = render(
+            request, "debate/vote_rejected.html", context, status=HTTPStatus.TOO_MANY_REQUESTS
+        )
+    response["Retry-After"] = str(VOTE_RATE_WINDOW_SECONDS)
+    return response
+
+
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = HTTPStatus.SEE_OTHER
 
@@ -91,6 +129,9 @@ def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTP
     context = _sympathy_context(request, article, positions, chosen)
     if status == HTTPStatus.OK:
         context["history"] = _history(article, context["options"])
+    # Only this partial swaps other parts of the page; the article page includes the same
+    # template, and must not repeat them even when htmx asks for it.
+    context["out_of_band"] = True
     return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
 
 
@@ -103,6 +144,8 @@ def _back_to_the_panel(article):
 @member_required
 def vote(request, slug):
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    if limited := vote_rate_limited(request, article):
+        return limited
     positions = list(article.positions.all())
     form = VoteForm(request.POST, options=options_for(positions))
     if not form.is_valid():
@@ -130,6 +173,8 @@ def vote(request, slug):
 @member_required
 def vote_withdraw(request, slug):
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    if limited := vote_rate_limited(request, article):
+        return limited
     services.vote_withdraw(member=request.user, article=article)
     if request.htmx:
         return _vote_panel(

@@ -1,11 +1,14 @@
+import threading
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.models import DELETED_MEMBER_LABEL, User
 from accounts.services import member_delete
+from debate import services
 from debate.models import Rebuttal, Stance, SympathyVote, VoteChange
 
 from .conftest import PASSWORD
@@ -75,6 +78,50 @@ def test_member_delete_leaves_other_members_votes(voter, article, make_member):
     assert list(SympathyVote.objects.values_list("member__display_name", flat=True)) == ["grace"]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so there is no race to lose",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_committed_while_the_member_is_being_deleted_still_leaves_the_history_whole(
+    make_member, article, monkeypatch
+):
+    """The vote lands after member_delete has read the member's votes, before it deletes.
+
+    Either the vote is seen (and withdrawn in the history) or it is refused; never deleted
+    with the member and missing from the history.
+    """
+    member = make_member(display_name="ada")
+    votes_read, vote_done = threading.Event(), threading.Event()
+    bulk_create = VoteChange.objects.bulk_create
+
+    def bulk_create_after_the_vote(objs, *args, **kwargs):
+        objs = list(objs)  # member_delete's read of the votes happens here
+        votes_read.set()
+        vote_done.wait(timeout=2)  # with the member locked, the vote cannot finish first
+        return bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(VoteChange.objects, "bulk_create", bulk_create_after_the_vote)
+
+    def vote():
+        votes_read.wait(timeout=5)
+        try:
+            services.vote_cast(member=member, article=article, position=None)
+        except Exception:  # noqa: S110 - refusing the vote of a deleted member is fine
+            pass
+        finally:
+            vote_done.set()
+            connection.close()
+
+    voter = threading.Thread(target=vote)
+    voter.start()
+    member_delete(member)
+    voter.join()
+
+    assert not SympathyVote.objects.exists()
+    assert tally_from_history(article) == {}
+
+
 def test_delete_page_asks_for_the_password(client, voter):
     client.force_login(voter)
 
@@ -119,6 +166,18 @@ def test_member_without_password_confirms_by_typing_their_name(client, voter):
 
     client.post(reverse("accounts:delete"), {"confirm": "ada"})
     assert not User.objects.filter(pk=voter.pk).exists()
+
+
+def test_the_name_in_the_confirmation_help_is_escaped(client, make_member):
+    # Field help is rendered as HTML (password rules need it); a name is text. Names cannot
+    # hold "<" through any form, but create_user takes whatever it is given.
+    member = make_member(display_name="<em>x<em>", password=None)
+    client.force_login(member)
+
+    html = client.get(reverse("accounts:delete")).content.decode()
+
+    assert "Type &lt;em&gt;x&lt;em&gt; to confirm." in html
+    assert "<em>x<em>" not in html
 
 
 def test_repeated_wrong_passwords_on_delete_answer_429(client, voter, settings):

@@ -23,10 +23,22 @@ def test_sign_in_returns_to_next(client, verified_member):
     assert response["Location"] == "/articles/a-debate/"
 
 
-def test_sign_in_ignores_next_pointing_to_another_site(client, verified_member):
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https:evil.example",
+        " //evil.example",
+        "\t//evil.example",
+    ],
+)
+def test_sign_in_ignores_next_pointing_to_another_site(client, verified_member, next_url):
     verified_member(email="ada@example.com")
 
-    response = sign_in(client, "ada@example.com", next="https://evil.example/")
+    response = sign_in(client, "ada@example.com", next=next_url)
 
     assert response["Location"] == "/"
 

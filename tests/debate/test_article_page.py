@@ -189,3 +189,15 @@ def test_page_map_links_to_every_section_and_side(client, article):
         assert f'id="{anchor}"' in html
     assert 'href="#vote-panel"' in nav
     assert 'href="#history"' in nav
+
+
+def test_page_asked_for_by_htmx_draws_the_history_once_and_nothing_out_of_band(
+    client, article, cast_votes, side_one
+):
+    # A full page is a full page, whoever asks; only the vote POST's panel carries OOB parts.
+    cast_votes(side_one)
+
+    html = client.get(article.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+
+    assert html.count('id="history"') == 1
+    assert "hx-swap-oob" not in html

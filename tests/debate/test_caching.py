@@ -10,8 +10,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
-from debate import caching
-from debate.models import Stance, SympathyVote
+from debate import caching, services
 
 from .conftest import CLOSED_REDIS
 
@@ -71,20 +70,38 @@ def test_a_change_shows_to_anonymous_visitors_once_the_window_has_passed(
     assert "A debate, retitled by a moderator" in after_window.content.decode()
 
 
-@pytest.mark.urls("tests.debate.cache_urls")
-def test_a_vote_cast_after_an_anonymous_visit_shows_to_anonymous_visitors_within_10_seconds(
+def test_a_vote_cast_after_an_anonymous_visit_shows_on_the_article_page_within_10_seconds(
+    client, url, article, member, settings, later
+):
+    settings.ANONYMOUS_CACHE_SECONDS = 10
+    before = client.get(url)
+    services.vote_cast(member=member, article=article, position=None)
+
+    later(9.5)
+    inside_window = Client().get(url)
+    later(10.01)
+    after_window = Client().get(url)
+
+    assert "No votes yet." in before.content.decode()
+    assert inside_window["X-Cache"] == "HIT"
+    assert "No votes yet." in inside_window.content.decode()
+    assert "1 member has voted." in after_window.content.decode()
+
+
+def test_a_vote_shows_in_the_polled_tally_of_anonymous_visitors_within_10_seconds(
     client, article, member, settings, later
 ):
     settings.ANONYMOUS_CACHE_SECONDS = 10
-    tally_url = f"/tally/{article.slug}/"
-    before = client.get(tally_url)
-    SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)
+    tally_url = reverse("debate:tally", args=[article.slug])
+    before = client.get(tally_url, headers={"HX-Request": "true"})
+    services.vote_cast(member=member, article=article, position=None)
 
     later(10.01)
-    after = Client().get(tally_url)
+    after = Client().get(tally_url, headers={"HX-Request": "true"})
 
-    assert before.content == b"0 votes"
-    assert after.content == b"1 votes"
+    assert "No votes yet." in before.content.decode()
+    assert after["X-Cache"] == "MISS"
+    assert "1 member has voted." in after.content.decode()
 
 
 def test_a_member_never_gets_the_anonymous_cached_page(client, url, member_client):

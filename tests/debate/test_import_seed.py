@@ -296,6 +296,10 @@ HOSTILE_RECORDS = [
     (record(published_at="yesterday"), "published_at", "not an ISO-8601 timestamp"),
     (record(published_at="2026-06-12 16:26:12"), "published_at", "needs a UTC offset"),
     (record(published_at="2026-06-12"), "published_at", "needs a UTC offset"),
+    # Valid ISO-8601, but outside what a datetime can hold once moved to UTC: SQLite's adapter
+    # overflows, PostgreSQL stores a year that psycopg then cannot read back (every page 500s).
+    (record(published_at="0001-01-01T00:00:00+01:00"), "published_at", "out of range"),
+    (record(updated_at="9999-12-31T23:59:59-01:00"), "updated_at", "out of range"),
     (
         record(published_at="2026-06-12T10:00:00+00:00", updated_at="2026-06-11T10:00:00+00:00"),
         "updated_at",
@@ -312,6 +316,13 @@ HOSTILE_RECORDS = [
     (record(alternates={"html": "javascript:alert(1)"}), "alternates", "http or https URL"),
     (record(alternates={"HTML <b>": "https://example.com"}), "alternates", "short lowercase"),
     (record(body_md="null \x00 byte"), "body_md", "NUL character"),
+    # A lone surrogate is valid JSON ("\\ud800") but not UTF-8: no database can store it.
+    (record(title="lone \ud800 surrogate"), "title", "lone surrogate"),
+    (record(body_md="lone \udfff surrogate"), "body_md", "lone surrogate"),
+    (record(entities=["lone \ud800"]), "entities", "lone surrogate"),
+    (record(alternates={"html": "https://example.com/\ud800"}), "alternates", "http or https"),
+    (record(alternates={"html": "https://example.com/\x00"}), "alternates", "http or https"),
+    (record(url="https://exa\tmple.com/"), "url", "http or https URL"),
 ]
 
 
@@ -336,6 +347,7 @@ HOSTILE_FILES = [
     ("", "is empty"),
     ('"just a string"', "must be a JSON object"),
     ("[1, 2]", "must be a JSON object"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 ]
 
 

@@ -1,6 +1,7 @@
 """Invariants held by the database itself, and markdown rendered once on save."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from debate.models import Article, Position, Rebuttal, Stance, SympathyVote, VoteChange
@@ -97,3 +98,16 @@ def test_tally_counts_each_option_in_one_query(article, make_member, django_asse
 def test_no_position_may_be_called_both(article):
     with pytest.raises(IntegrityError), transaction.atomic():
         Position.objects.create(article=article, slug="both", label="Both", claim="Both.")
+
+
+@pytest.mark.parametrize(
+    "evidence", [[["a nested list"]], ["Side one says", 7], [" "], "Side one says", {"a": "b"}]
+)
+def test_position_evidence_must_be_a_list_of_quotes(article, evidence):
+    # The admin edits evidence as raw JSON; anything but a list of strings broke the page (500).
+    position = Position(article=article, slug="three", label="Three", claim="C.", evidence=evidence)
+
+    with pytest.raises(ValidationError) as excinfo:
+        position.full_clean()
+
+    assert "evidence" in excinfo.value.message_dict

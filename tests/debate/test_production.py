@@ -122,3 +122,41 @@ def test_production_session_cookie_is_secure_httponly_and_lax(client, production
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_behind_the_proxy_sign_in_limits_count_each_visitor_not_the_proxy(
+    client, production, settings
+):
+    # Every request reaches Django from the proxy's address. Counting that address would let
+    # one visitor's failed sign-ins lock everyone out; the proxy's X-Forwarded-For names them.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
+
+    def sign_in_from(ip):
+        return client.post(
+            reverse("account_login"),
+            {"login": "nobody@example.com", "password": "wrong"},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": ip},
+        )
+
+    for _ in range(3):
+        sign_in_from("203.0.113.7")
+
+    assert sign_in_from("203.0.113.7").status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert sign_in_from("198.51.100.9").status_code == HTTPStatus.OK
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, production, settings):
+    # The proxy appends the address it saw; whatever the visitor wrote before it is ignored.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
+
+    def sign_in_claiming(claimed):
+        return client.post(
+            reverse("account_login"),
+            {"login": "nobody@example.com", "password": "wrong"},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": f"{claimed}, 203.0.113.7"},
+        )
+
+    for n in range(3):
+        sign_in_claiming(f"192.0.2.{n}")
+
+    assert sign_in_claiming("192.0.2.99").status_code == HTTPStatus.TOO_MANY_REQUESTS

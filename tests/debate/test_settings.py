@@ -50,3 +50,13 @@ def test_database_url_switches_to_postgresql_with_persistent_checked_connections
         "600",
         "True",
     ]
+
+
+def test_an_empty_database_url_means_the_embedded_sqlite_not_a_crash():
+    # Environment files often carry "DATABASE_URL=" with nothing after it.
+    result = manage(
+        "shell", "-c", "from django.db import connection; print(connection.vendor)", DATABASE_URL=""
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "sqlite"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from debate.models import Stance, SympathyVote, VoteChange
 
-from .conftest import HTMX
+from .conftest import CLOSED_REDIS, HTMX
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,18 @@ def test_a_position_of_another_article_is_refused(member_client, article, db):
     response = member_client.post(vote_url(article), {"choice": "elsewhere"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not SympathyVote.objects.exists()
+
+
+def test_a_vote_on_an_article_without_sides_is_refused_saying_so(member_client, db):
+    from debate.models import Article
+
+    bare = Article.objects.create(slug="bare", title="Bare", body_md="No sides yet.")
+
+    response = member_client.post(vote_url(bare), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This debate has no sides to vote on yet." in response.content.decode()
     assert not SympathyVote.objects.exists()
 
 
@@ -285,3 +297,62 @@ def test_plain_vote_page_has_no_out_of_band_pieces(member_client, article):
     response = member_client.post(vote_url(article), {"choice": "side-one"}, follow=True)
 
     assert "hx-swap-oob" not in response.content.decode()
+
+
+VOTES_PER_MINUTE = 30  # settings.ACCOUNT_RATE_LIMITS["vote"]
+
+
+def test_voting_faster_than_the_limit_is_refused_with_429_saying_why(
+    member_client, member, article
+):
+    # Each change appends to the history the chart replays: one member flipping a vote in a
+    # loop would grow it without bound and slow the page down for everyone.
+    choices = ["side-one", "side-two"]
+    for n in range(VOTES_PER_MINUTE):
+        member_client.post(vote_url(article), {"choice": choices[n % 2]})
+
+    response = member_client.post(vote_url(article), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Retry-After"] == "60"
+    assert "Wait a minute" in response.content.decode()
+    assert SympathyVote.objects.get(member=member).stance == Stance.POSITION
+
+
+def test_htmx_vote_over_the_limit_gets_one_plain_sentence(member_client, article, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "vote": "1/m/user"}
+    member_client.post(vote_url(article), {"choice": "both"}, **HTMX)
+
+    response = member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Wait a minute" in response.content.decode()
+
+
+def test_withdrawals_count_against_the_same_limit(member_client, member, article, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "vote": "2/m/user"}
+    member_client.post(vote_url(article), {"choice": "both"})
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    response = member_client.post(withdraw_url(article))
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert SympathyVote.objects.filter(member=member).count() == 1
+
+
+def test_votes_still_count_when_the_cache_holding_the_limit_does_not_answer(
+    member_client, member, article, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+    response = member_client.post(vote_url(article), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert SympathyVote.objects.get(member=member).stance == Stance.BOTH
