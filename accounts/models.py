@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 DISPLAY_NAME_MAX_LENGTH = 30
-DISPLAY_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,28}[A-Za-z0-9])?$"
+DISPLAY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,28}[A-Za-z0-9]$"
 DELETED_MEMBER_LABEL = "[deleted member]"
 
 display_name_validator = RegexValidator(

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -29,6 +29,7 @@ def article_list(request):
     return render(request, "debate/article_list.html", {"articles": Article.objects.listed()})
 
 
+@require_safe
 def article_detail(request, slug):
     articles = Article.objects.defer("body_md").prefetch_related("topics")
     article = get_object_or_404(articles, slug=slug)

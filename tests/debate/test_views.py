@@ -32,3 +32,9 @@ def test_unknown_article_is_not_found(client, db):
     response = client.get(reverse("debate:article_detail", args=["no-such-debate"]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_article_page_refuses_post(client, seed_article):
+    response = client.post(seed_article.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
