@@ -65,6 +65,12 @@ def member_client(client, member):
 
 
 @pytest.fixture
+def moderator_client(client, make_member):
+    client.force_login(make_member(display_name="mod", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def article(db) -> Article:
     article = Article.objects.create(
         slug="a-debate",

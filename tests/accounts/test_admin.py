@@ -11,12 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator_client(client, make_member):
-    client.force_login(make_member(display_name="mod", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def voter(make_member, article):
     member = make_member(display_name="ada")
     SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)

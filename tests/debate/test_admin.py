@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator_client(client, make_member):
-    client.force_login(make_member(display_name="mod", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def rebuttal(make_member, article):
     return Rebuttal.objects.create(
         author=make_member(display_name="spammer"),
