@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["a", "ab", "-abc", "abc-", "has space", "x" * 31])
+@pytest.mark.parametrize("name", ["a", "ab", "-abc", "abc-", "has space"])
 def test_display_name_outside_the_rule_is_refused(make_member, name):
     member = make_member()
     member.display_name = name
