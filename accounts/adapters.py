@@ -7,6 +7,8 @@ from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django import forms
+from django.contrib import messages
+from django.db import IntegrityError, transaction
 
 from .models import User
 
@@ -30,7 +32,22 @@ class AccountAdapter(DefaultAccountAdapter):
         elif not user.display_name:
             user.display_name = User.objects.available_display_name(user.email or "")
         if commit:
-            user.save()
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                # The form checked the name, but someone took it before this save. Rather than
+                # lose the sign-up, give the nearest free name and say so.
+                taken = user.display_name
+                if not User.objects.filter(display_name__iexact=taken).exists():
+                    raise
+                user.display_name = User.objects.available_display_name(taken)
+                user.save()
+                messages.warning(
+                    request,
+                    f"Someone took “{taken}” a moment before you, so you are "
+                    f"“{user.display_name}” for now; you can change it in your settings.",
+                )
         return user
 
     def pre_authenticate(self, request, **credentials):

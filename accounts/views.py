@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from debate.models import Rebuttal
 
-from .forms import MemberDeleteForm, MemberSettingsForm
+from .forms import DISPLAY_NAME_TAKEN, MemberDeleteForm, MemberSettingsForm
 from .models import DISPLAY_NAME_MAX_LENGTH, User
 from .services import member_delete
 
@@ -57,9 +58,15 @@ def member_settings(request: HttpRequest) -> HttpResponse:
     member = User.objects.get(pk=request.user.pk)
     form = MemberSettingsForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile is saved.")
-        return redirect("accounts:settings")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Someone took the name between the form's check and the save.
+            form.add_error("display_name", DISPLAY_NAME_TAKEN)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:settings")
     return render(request, "accounts/user_settings.html", {"form": form})
 
 

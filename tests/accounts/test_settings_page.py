@@ -103,3 +103,23 @@ def test_display_name_shorter_than_three_characters_is_refused(client, make_memb
     assert response.status_code == HTTPStatus.OK
     assert "Use 3 to 30 letters" in response.content.decode()
     assert User.objects.get(display_name="ada")
+
+
+def test_name_taken_between_check_and_save_is_a_form_error(client, make_member, monkeypatch):
+    member = make_member(display_name="ada")
+    client.force_login(member)
+    # The other member commits "grace" just after this form checked that it was free.
+    monkeypatch.setattr("accounts.forms.display_name_clean", lambda value, **kwargs: value)
+    monkeypatch.setattr("accounts.forms.MemberSettingsForm.validate_unique", lambda form: None)
+    monkeypatch.setattr(User, "validate_constraints", lambda member, exclude=None: None)
+    make_member(display_name="grace")
+
+    response = client.post(
+        reverse("accounts:settings"), {"display_name": "grace", "bio": "Kept bio."}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "That display name is taken" in html
+    assert "Kept bio." in html
+    assert User.objects.get(pk=member.pk).display_name == "ada"

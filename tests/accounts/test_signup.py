@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -148,3 +149,19 @@ def test_verification_mail_names_the_site_and_host(client, optional_verification
     assert "Hello from Both Sides!" in body
     assert "register an account on testserver" in body
     assert "example.com" not in body
+
+
+def test_name_taken_between_check_and_save_still_signs_up_with_the_next_free_name(
+    client, make_member, optional_verification, monkeypatch
+):
+    # The other member commits "grace" just after the sign-up form checked that it was free.
+    monkeypatch.setattr("accounts.forms.display_name_clean", lambda value, **kwargs: value)
+    make_member(display_name="grace", email="first@example.com")
+
+    response = signup(client, email="second@example.com", display_name="grace")
+
+    assert response.status_code == HTTPStatus.FOUND
+    member = User.objects.get(email="second@example.com")
+    assert member.display_name == "grace-2"
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Someone took “grace” a moment before you" in m for m in shown)
