@@ -14,7 +14,6 @@ from .models import (
     validate_display_name_not_reserved,
 )
 
-DISPLAY_NAME_MIN_LENGTH = 3
 DISPLAY_NAME_TAKEN = "That display name is taken. Please choose another."
 
 
@@ -22,9 +21,6 @@ def display_name_clean(value: str, *, member: User | None = None) -> str:
     """Validate a display name the way the database will, with messages a person can act on."""
     value = value.strip()
     display_name_validator(value)
-    # The stored pattern also admits one character; the help text, and members, expect 3.
-    if len(value) < DISPLAY_NAME_MIN_LENGTH:
-        raise forms.ValidationError(display_name_validator.message, code="invalid")
     validate_display_name_not_reserved(value)
     taken = User.objects.filter(display_name__iexact=value)
     if member is not None:
