@@ -169,7 +169,7 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
-    # Sympathy votes and withdrawals per member (debate.views.vote_rate_limited): plenty for
+    # Sympathy votes and withdrawals per member (debate.views.voting.vote_rate_limited): plenty for
     # a person, and a bound on how fast one account can grow the vote history.
     "vote": "30/m/user",
 }
@@ -205,7 +205,6 @@ if GITHUB_SIGN_IN:
         }
     }
     SOCIALACCOUNT_LOGIN_ON_GET = False  # sign-in starts with a POST (CSRF), not a link
-# --- end of accounts ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -222,7 +221,7 @@ SEEDS_DIR = BASE_DIR / "seeds"
 
 
 # ---------------------------------------------------------------------------------------------
-# Production profile (issue 5): static files, security headers, cache and database timeouts,
+# Production profile: static files, security headers, cache and database timeouts,
 # logging, error pages. DEBUG=0 plus the variables in README "Deploying" switch it on; the
 # security headers and the Content-Security-Policy apply in development too, so that anything
 # the policy would break shows up on a laptop first.

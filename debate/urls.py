@@ -4,31 +4,31 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, views
+from . import health
 from .caching import anonymous_cache
+from .views import articles, voting
 
 debate_patterns = (
     [
-        path("", views.article_list, name="article_list"),
+        path("", articles.article_list, name="article_list"),
         # Production profile: anonymous visitors share a rendering for a few seconds.
         path(
             "articles/<slug:slug>/",
-            anonymous_cache(views.article_detail),
+            anonymous_cache(articles.article_detail),
             name="article_detail",
         ),
-        # Sympathy voting (issue 4); anonymous tally polls share the page cache too.
-        path("articles/<slug:slug>/vote/", views.vote, name="vote"),
-        path("articles/<slug:slug>/vote/withdraw/", views.vote_withdraw, name="vote_withdraw"),
-        path("articles/<slug:slug>/tally/", anonymous_cache(views.tally), name="tally"),
+        # Sympathy voting; anonymous tally polls share the page cache too.
+        path("articles/<slug:slug>/vote/", voting.vote, name="vote"),
+        path("articles/<slug:slug>/vote/withdraw/", voting.vote_withdraw, name="vote_withdraw"),
+        path("articles/<slug:slug>/tally/", anonymous_cache(voting.tally), name="tally"),
     ],
     "debate",
 )
 
-# --- Accounts: the admin signs in through allauth, so its rate limits guard the admin too.
+# The admin signs in through allauth, so its rate limits guard the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
 # allauth answers a rate-limited request with ROOT_URLCONF.handler429.
 handler429 = "accounts.views.rate_limited"
-# --- end of accounts
 
 urlpatterns = [
     path("", include(debate_patterns)),

@@ -1,47 +1,26 @@
+"""Sympathy votes: cast, withdraw, and the polled tally."""
+
 import logging
-from functools import wraps
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 from allauth.core import ratelimit
-from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import services
-from .forms import VoteForm
-from .models import Article, SympathyVote, VoteChange
-from .sympathy import History, Tally, option_chosen, options_for
+from .. import services
+from ..forms import VoteForm
+from ..models import Article, SympathyVote, VoteChange
+from ..sympathy import History, Tally, option_chosen, options_for
+from .common import HttpResponseSeeOther, member_required
 
 logger = logging.getLogger(__name__)
 
 VOTE_PANEL_ANCHOR = "vote-panel"
 VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
-
-
-def article_list(request):
-    return render(request, "debate/article_list.html", {"articles": Article.objects.listed()})
-
-
-@require_safe
-def article_detail(request, slug):
-    articles = Article.objects.defer("body_md").prefetch_related("topics")
-    article = get_object_or_404(articles, slug=slug)
-    context = _sympathy_context(request, article)
-    context["history"] = _history(article, context["options"])
-    return render(request, "debate/article_detail.html", context)
-
-
-def _history(article, options) -> History:
-    moves = VoteChange.objects.daily_moves(article)
-    return History.replay(options, moves, timezone.localdate())
-
 
 UNKNOWN = object()
 
@@ -70,24 +49,9 @@ def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
     }
 
 
-def member_required(view):
-    """Like login_required, but back to the article afterwards, and an htmx-aware redirect.
-
-    An htmx request must not get the sign-in page swapped into the widget that asked, so it
-    gets an HX-Redirect telling the browser to go there instead.
-    """
-
-    @wraps(view)
-    def wrapped(request, slug, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, slug, *args, **kwargs)
-        next_url = reverse("debate:article_detail", args=[slug])
-        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
-        if request.htmx:
-            return HttpResponseClientRedirect(login_url)
-        return redirect(login_url)
-
-    return wrapped
+def _history(article, options) -> History:
+    moves = VoteChange.objects.daily_moves(article)
+    return History.replay(options, moves, timezone.localdate())
 
 
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
@@ -119,10 +83,6 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
         )
     response["Retry-After"] = str(VOTE_RATE_WINDOW_SECONDS)
     return response
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = HTTPStatus.SEE_OTHER
 
 
 def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):

@@ -1,0 +1,21 @@
+"""The debate app's models, one module per concern; import them from here."""
+
+from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
+from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
+from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
+
+__all__ = [
+    "RESERVED_POSITION_SLUG",
+    "Article",
+    "ModerationStatus",
+    "Position",
+    "Rebuttal",
+    "RebuttalQuerySet",
+    "RenderedMarkdown",
+    "Stance",
+    "SympathyVote",
+    "SympathyVoteQuerySet",
+    "Topic",
+    "VoteChange",
+    "VoteChangeQuerySet",
+]

@@ -1,0 +1,1 @@
+"""The debate app's views, one module per concern (see debate/urls.py)."""
