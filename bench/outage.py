@@ -77,6 +77,7 @@ class Outage:
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{self.web_port}",
             "SECURE_SSL_REDIRECT": "0",  # plain http on the loopback, no TLS proxy here
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/postgres",
         }

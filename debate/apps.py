@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DebateConfig(AppConfig):
     name = "debate"
     verbose_name = "Debates"
+
+    def ready(self):
+        from .siteurl import site_sync
+
+        # Keep the sites framework's Site on SITE_URL's domain (see debate.siteurl).
+        post_migrate.connect(site_sync, sender=self, dispatch_uid="debate.siteurl.site_sync")

@@ -7,6 +7,7 @@ with nothing set the site runs in development mode on an embedded SQLite file.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -39,6 +40,47 @@ if not SECRET_KEY:
         )
         sys.exit(1)
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+
+def site_origin(url: str) -> str | None:
+    """`scheme://host[:port]` of an http(s) URL that names nothing more, else None."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+# The site's one public origin. Links that leave the page (mail, later notifications) are built
+# from it, never from the request's Host, which a client chooses (ALLOWED_HOSTS ignores ports).
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+if not SITE_URL:
+    if not DEBUG:
+        sys.stderr.write(
+            "Refusing to start: DEBUG is off and SITE_URL is not set. Set SITE_URL to the "
+            "site's public origin, e.g. https://both-sides.example (mail links use it).\n"
+        )
+        sys.exit(1)
+    SITE_URL = "http://127.0.0.1:8000"  # where `make run` serves
+if site_origin(SITE_URL) is None:
+    sys.stderr.write(
+        f"Refusing to start: SITE_URL must be an origin such as https://both-sides.example "
+        f"(scheme and host, optional port, no path), not {SITE_URL!r}.\n"
+    )
+    sys.exit(1)
+SITE_URL = site_origin(SITE_URL)
+SITE_NAME = "Both Sides"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -155,7 +197,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an email must not change state by itself
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or email changes
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Both Sides] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Counted in the cache (never the dummy cache: it would switch them off). The longest window
 # here is what the 429 page tells a visitor to wait.

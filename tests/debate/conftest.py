@@ -19,6 +19,7 @@ DEPLOY_ENV = {
     "SECRET_KEY": "test-only-" + "k" * 50,
     "ALLOWED_HOSTS": "testserver,both-sides.example",
     "CSRF_TRUSTED_ORIGINS": "https://both-sides.example",
+    "SITE_URL": "https://both-sides.example",
     "BEHIND_TLS_PROXY": "1",
 }
 # Nothing listens on port 9 (discard) here: connecting is refused at once.

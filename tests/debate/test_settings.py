@@ -5,12 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
 def manage(*args, **env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL"}
     }
     return subprocess.run(  # noqa: S603
         [sys.executable, str(MANAGE), *args],
@@ -60,3 +62,48 @@ def test_an_empty_database_url_means_the_embedded_sqlite_not_a_crash():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "sqlite"
+
+
+def test_without_debug_or_site_url_the_site_refuses_to_start_with_one_line():
+    result = manage("check", DEBUG="0", SECRET_KEY="k" * 50)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("Refusing to start: DEBUG is off and SITE_URL")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "both-sides.example",
+        "ftp://both-sides.example",
+        "https://both-sides.example/debates",
+        "https://both-sides.example/?x=1",
+        "https://user@both-sides.example",
+        "https://both-sides.example:port",
+    ],
+)
+def test_a_site_url_that_is_not_an_origin_is_refused_with_one_line(value):
+    result = manage("check", SITE_URL=value)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("Refusing to start: SITE_URL must be an origin")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "origin"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("https://Both-Sides.example/", "https://both-sides.example"),
+        ("http://127.0.0.1:8400", "http://127.0.0.1:8400"),
+    ],
+)
+def test_site_url_is_kept_as_its_origin_with_a_development_default(value, origin):
+    env = {"SITE_URL": value} if value else {}
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+
+    result = manage("shell", "-c", code, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == origin
