@@ -58,9 +58,7 @@ def test_mail_names_the_site_and_the_configured_domain(client, verified_member):
     assert "Thank you for using Both Sides!\nboth-sides.example" in body
 
 
-def test_the_sign_up_confirmation_link_is_on_the_configured_origin(
-    client, mandatory_verification
-):
+def test_the_sign_up_confirmation_link_is_on_the_configured_origin(client, mandatory_verification):
     client.post(
         reverse("account_signup"),
         {"email": "grace@example.com", "password1": PASSWORD, "password2": PASSWORD},

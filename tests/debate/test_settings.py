@@ -12,7 +12,9 @@ MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 def manage(*args, **env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL"}
     }
     return subprocess.run(  # noqa: S603
         [sys.executable, str(MANAGE), *args],

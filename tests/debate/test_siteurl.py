@@ -54,5 +54,7 @@ def test_migrate_keeps_the_sites_framework_on_the_configured_domain(moderator_cl
     assert (site.domain, site.name) == ("both-sides.example", "Both Sides")
     # So the admin's "View on site", which reads the sites framework, leads to the real site.
     content_type = ContentType.objects.get_for_model(member)
-    response = moderator_client.get(reverse("admin:view_on_site", args=[content_type.pk, member.pk]))
+    response = moderator_client.get(
+        reverse("admin:view_on_site", args=[content_type.pk, member.pk])
+    )
     assert response["Location"].endswith("://both-sides.example/members/ada/")
