@@ -276,6 +276,9 @@ INSTALLED_APPS.insert(
 )
 INSTALLED_APPS.append("csp")
 MIDDLEWARE.insert(0, "debate.middleware.RequestLogMiddleware")  # outermost: sees every status
+# Next: no NUL from a visitor reaches a query (PostgreSQL would answer a 500).
+MIDDLEWARE.insert(1, "debate.middleware.NulGuardMiddleware")
+SESSION_ENGINE = "debate.sessions"  # refuses malformed session keys before any query
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
