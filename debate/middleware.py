@@ -48,14 +48,30 @@ class OutageFilter(logging.Filter):
     Any other error keeps its traceback.
     """
 
+    one_line = OUTAGE_ERRORS
+    QUERY_SHOWN = 120  # characters of a timed-out query the line names
+
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, OUTAGE_ERRORS):
+        if isinstance(error, self.one_line):
             reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            record.msg = f"{record.msg} ({type(error).__name__}: {reason})"
+            detail = f"{type(error).__name__}: {reason}"
+            query = getattr(error, "timed_out_query", None)  # see debate.querytimeout
+            if query:
+                detail += f"; query: {' '.join(query.split())[: self.QUERY_SHOWN]}"
+            # Formatted now: the query and the reason may hold "%" of their own.
+            record.msg = f"{record.getMessage()} ({detail})"
+            record.args = ()
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class SuspiciousRequestFilter(OutageFilter):
+    """A request Django refuses as suspicious (a NUL, a Host not allowed) is the visitor's doing,
+    not a bug: one line saying what, not a traceback."""
+
+    one_line = (SuspiciousOperation,)
 
 
 class RequestLogMiddleware:

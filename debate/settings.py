@@ -298,6 +298,9 @@ if not DEBUG:
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+# Seconds a statement (or a wait for a lock) may take in a request the app server serves;
+# 0 turns it off. Management commands run without it (debate/querytimeout.py).
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "5"))
 if REDIS_URL:
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     CACHES["default"]["OPTIONS"] = {
@@ -371,6 +374,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "debate.middleware.RequestIdFilter"},
         "outage": {"()": "debate.middleware.OutageFilter"},
+        "suspicious": {"()": "debate.middleware.SuspiciousRequestFilter"},
     },
     "formatters": {
         "line": {
@@ -383,7 +387,13 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": "line",
             "filters": ["request_id"],
-        }
+        },
+        "suspicious": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+            "filters": ["request_id", "suspicious"],
+        },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
@@ -395,5 +405,8 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        # Records come from child loggers (django.security.DisallowedHost, …), which a
+        # logger's own filters would not see: the handler filters them.
+        "django.security": {"handlers": ["suspicious"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -1,6 +1,7 @@
 """A URLconf for tests only: views that fail on purpose, with the site's error handlers."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,13 @@ def forbidden(request):
     raise PermissionDenied
 
 
+def sleeps(request):
+    """A query that takes ten seconds, as a hung database would."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(10)")
+    return HttpResponse("slept")
+
+
 def looks_up(request):
     """A view that sends what it was given straight to the database, with no form."""
     found = Article.objects.filter(slug=request.POST.get("slug", "")).exists()
@@ -28,6 +36,7 @@ urlpatterns = [
     path("broken/", broken),
     path("forbidden/", forbidden),
     path("looks-up/", csrf_exempt(looks_up)),
+    path("sleeps/", sleeps),
 ]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -243,3 +243,16 @@ def test_a_nul_a_view_would_send_to_the_database_is_a_bad_request(client, nul_wa
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert BAD_REQUEST_PAGE in response.content.decode()
     assert nul_watch == []
+
+
+def test_a_refused_nul_is_logged_as_one_line_without_a_traceback(run_site):
+    result = run_site(
+        [{"path": "/looks-up/", "method": "POST", "form": {"slug": "a-de\x00bate"}}],
+        urlconf="tests.debate.error_urls",
+    )
+
+    assert result["responses"][0]["status"] == HTTPStatus.BAD_REQUEST
+    (line,) = [line for line in result["log"].splitlines() if "django.security" in line]
+    assert "NulCharacterRefused" in line
+    assert "Null characters are not allowed" in line
+    assert "Traceback" not in result["log"]
