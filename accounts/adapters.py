@@ -76,7 +76,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 # The form checked the name, but someone took it before this save. Rather than
                 # lose the sign-up, give the nearest free name and say so.
                 taken = user.display_name
-                if not User.objects.filter(display_name__iexact=taken).exists():
+                if not User.objects.lookalikes(taken).exists():
                     raise
                 user.display_name = User.objects.available_display_name(taken)
                 user.save()

@@ -31,8 +31,9 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
         raise Http404("No member has that name.")
     member = get_object_or_404(User, display_name__iexact=display_name, is_active=True)
     if member.display_name != display_name:
-        # One address per member, whatever the case someone typed.
-        return redirect(member, permanent=True)
+        # One address per member, whatever the case someone typed; not permanent, since a
+        # name can change hands.
+        return redirect(member)
     rebuttals = (
         Rebuttal.objects.published()
         .filter(author=member)
