@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from . import health
 from .caching import anonymous_cache, matching
-from .views import articles, voting
+from .views import articles, site, voting
 
 # What the polled tally sends back as `seen`: debate.sympathy.Tally.version, counts joined by "-".
 TALLY_VERSION = matching(r"[0-9]{1,10}(?:-[0-9]{1,10}){0,15}", max_length=200)
@@ -44,6 +44,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Production profile: health probe and error pages (debate/health.py, debate/errors.py).
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]
 
 handler400 = "debate.errors.bad_request"
