@@ -14,6 +14,8 @@ Django's own "view on site" links agree; nothing reads the domain from it.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.checks import Warning as CheckWarning
+from django.http.request import validate_host
 
 
 def site_origin() -> str:
@@ -51,3 +53,21 @@ def site_sync(*, using: str = "default", **kwargs) -> None:
         defaults={"domain": site_domain(), "name": settings.SITE_NAME},
     )
     Site.objects.clear_cache()
+
+
+def check_site_url_is_allowed(app_configs=None, **kwargs) -> list[CheckWarning]:
+    """A system check: links built from SITE_URL must lead to a host the site answers."""
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # what Django allows then
+    if validate_host(host, allowed):
+        return []
+    return [
+        CheckWarning(
+            f"SITE_URL's host {host!r} is not in ALLOWED_HOSTS, so links in mail would be "
+            "refused with a 400.",
+            hint="Add it to ALLOWED_HOSTS, or set SITE_URL to the address members use.",
+            id="debate.W001",
+        )
+    ]

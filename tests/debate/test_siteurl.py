@@ -58,3 +58,23 @@ def test_migrate_keeps_the_sites_framework_on_the_configured_domain(moderator_cl
         reverse("admin:view_on_site", args=[content_type.pk, member.pk])
     )
     assert response["Location"].endswith("://both-sides.example/members/ada/")
+
+
+def test_a_site_url_on_a_host_the_site_does_not_answer_is_a_warning(settings):
+    from debate.siteurl import check_site_url_is_allowed
+
+    settings.ALLOWED_HOSTS = ["www.both-sides.example"]
+
+    (warning,) = check_site_url_is_allowed()
+
+    assert warning.id == "debate.W001"
+    assert "'both-sides.example' is not in ALLOWED_HOSTS" in warning.msg
+
+
+@pytest.mark.parametrize("allowed", [["both-sides.example"], [".both-sides.example"], ["*"]])
+def test_a_site_url_on_an_allowed_host_is_fine(settings, allowed):
+    from debate.siteurl import check_site_url_is_allowed
+
+    settings.ALLOWED_HOSTS = allowed
+
+    assert check_site_url_is_allowed() == []
