@@ -33,7 +33,7 @@ def display_name_clean(value: str, *, member: User | None = None) -> str:
     if other.display_name.lower() == value.lower():
         raise forms.ValidationError(DISPLAY_NAME_TAKEN, code="taken")
     raise forms.ValidationError(
-        "That display name looks too much like “%(other)s”, another member's. "
+        "That display name looks too much like “%(other)s”, which another member has. "
         "Please choose another.",
         code="taken",
         params={"other": other.display_name},

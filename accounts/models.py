@@ -94,7 +94,7 @@ def validate_display_name_not_reserved(value: str) -> None:
     for part in NAME_PARTS.split(value):
         if skeleton(part) in _ROLE_SKELETONS:
             raise ValidationError(
-                "Names with “%(part)s” in them could pass for the site's team. "
+                "Names with “%(part)s” in them could pass for someone who runs the site. "
                 "Please choose another.",
                 code="reserved",
                 params={"part": part},

@@ -30,7 +30,7 @@ IMITATIONS = ["both_sides", "Both.Sides", "moderator-team", "deleted_member", "d
 
 def refused_as_an_imitation(response) -> bool:
     html = response.content.decode()
-    return "That name is reserved" in html or "could pass for the site" in html
+    return "That name is reserved" in html or "could pass for someone who runs the site" in html
 
 
 def signup(client, display_name, email="new@example.com"):
@@ -90,7 +90,7 @@ def test_sign_up_refuses_names_that_imitate_the_site(client, optional_verificati
 def test_a_role_word_as_a_part_of_the_name_is_refused(client, optional_verification, name):
     response = signup(client, name)
 
-    assert "could pass for the site" in response.content.decode()
+    assert "could pass for someone who runs the site" in response.content.decode()
     assert not User.objects.exists()
 
 
