@@ -6,9 +6,11 @@ reserved word's or another member's, or when one of its parts is a role word.
 """
 
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -288,41 +290,48 @@ def test_a_legacy_name_still_has_its_profile(client, legacy_member):
 BEFORE = [("accounts", "0003_display_name_at_least_three_characters")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_stops_with_a_list_of_lookalike_names():
-    from django.core.management.base import CommandError
-
+@pytest.fixture
+def before_the_rule():
+    """The database as it was before the lookalike rule, with its model to add members, and a
+    way to run the rest of the migrations; it is brought back to the latest afterwards."""
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes("accounts")
     executor.migrate(BEFORE)
     executor.loader.build_graph()
-    Member = executor.loader.project_state(BEFORE[0]).apps.get_model("accounts", "User")
-    for n, name in enumerate(["both_sides", "Both.Sides", "bill", "bi11", "ada"]):
-        Member.objects.create(email=f"m{n}@example.com", display_name=name, password="!")
-    try:
-        with pytest.raises(CommandError) as stopped:
-            MigrationExecutor(connection).migrate(latest)
+    member_model = executor.loader.project_state(BEFORE[0]).apps.get_model("accounts", "User")
 
-        message = str(stopped.value)
-        assert "'both_sides'" in message
-        assert "'Both.Sides'" in message
-        assert "'bill'" in message
-        assert "'bi11'" in message
-        assert "'ada'" not in message
-    finally:
-        Member.objects.all().delete()
+    def add(email, display_name):
+        member_model.objects.create(email=email, display_name=display_name, password="!")
+
+    def migrate_to_latest():
         MigrationExecutor(connection).migrate(latest)
 
+    yield SimpleNamespace(add=add, migrate_to_latest=migrate_to_latest)
+    member_model.objects.all().delete()
+    migrate_to_latest()
+
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_names_the_new_words_refuse():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("accounts")
-    executor.migrate(BEFORE)
-    executor.loader.build_graph()
-    Member = executor.loader.project_state(BEFORE[0]).apps.get_model("accounts", "User")
-    Member.objects.create(email="m@example.com", display_name="moderator-team", password="!")
+def test_the_migration_stops_with_a_list_of_lookalike_names(before_the_rule):
+    for n, name in enumerate(["both_sides", "Both.Sides", "bill", "bi11", "ada"]):
+        before_the_rule.add(f"m{n}@example.com", name)
 
-    MigrationExecutor(connection).migrate(latest)
+    with pytest.raises(CommandError) as stopped:
+        before_the_rule.migrate_to_latest()
+
+    message = str(stopped.value)
+    assert "'both_sides' (id " in message
+    assert "'Both.Sides' (id " in message
+    assert "'bill' (id " in message
+    assert "'bi11' (id " in message
+    assert "'ada'" not in message
+    assert "Nothing was changed." in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_names_the_new_words_refuse(before_the_rule):
+    before_the_rule.add("m@example.com", "moderator-team")
+
+    before_the_rule.migrate_to_latest()
 
     assert User.objects.get(email="m@example.com").display_name == "moderator-team"
