@@ -196,7 +196,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an email must not change state by itself
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or email changes
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Both Sides] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Counted in the cache (never the dummy cache: it would switch them off). The longest window

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from debate.settings import site_origin
+
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
@@ -74,19 +76,8 @@ def test_without_debug_or_site_url_the_site_refuses_to_start_with_one_line():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "both-sides.example",
-        "ftp://both-sides.example",
-        "https://both-sides.example/debates",
-        "https://both-sides.example/?x=1",
-        "https://user@both-sides.example",
-        "https://both-sides.example:port",
-    ],
-)
-def test_a_site_url_that_is_not_an_origin_is_refused_with_one_line(value):
-    result = manage("check", SITE_URL=value)
+def test_a_site_url_that_is_not_an_origin_is_refused_with_one_line():
+    result = manage("check", SITE_URL="https://both-sides.example/debates")
 
     assert result.returncode != 0
     assert result.stderr.strip().startswith("Refusing to start: SITE_URL must be an origin")
@@ -94,18 +85,39 @@ def test_a_site_url_that_is_not_an_origin_is_refused_with_one_line(value):
 
 
 @pytest.mark.parametrize(
-    ("value", "origin"),
+    "value",
     [
-        (None, "http://127.0.0.1:8000"),
-        ("https://Both-Sides.example/", "https://both-sides.example"),
-        ("http://127.0.0.1:8400", "http://127.0.0.1:8400"),
+        "both-sides.example",
+        "ftp://both-sides.example",
+        "https://both-sides.example/debates",
+        "https://both-sides.example/?x=1",
+        "https://both-sides.example/#top",
+        "https://user@both-sides.example",
+        "https://both-sides.example:port",
+        "https://",
     ],
 )
-def test_site_url_is_kept_as_its_origin_with_a_development_default(value, origin):
-    env = {"SITE_URL": value} if value else {}
+def test_only_an_origin_is_a_site_url(value):
+    assert site_origin(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "origin"),
+    [
+        ("https://Both-Sides.example/", "https://both-sides.example"),
+        ("http://127.0.0.1:8400", "http://127.0.0.1:8400"),
+        (" https://[::1]:8000 ", "https://[::1]:8000"),
+    ],
+)
+def test_a_site_url_is_kept_as_its_origin(value, origin):
+    assert site_origin(value) == origin
+
+
+def test_site_url_has_a_development_default_and_is_kept_as_its_origin():
     code = "from django.conf import settings; print(settings.SITE_URL)"
 
-    result = manage("shell", "-c", code, **env)
+    default = manage("shell", "-c", code)
+    given = manage("shell", "-c", code, SITE_URL="https://Both-Sides.example/")
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == origin
+    assert default.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000"
+    assert given.stdout.strip().splitlines()[-1] == "https://both-sides.example"
