@@ -8,6 +8,8 @@ PORT ?= 8000
 
 .PHONY: run test setup venv lint format clean serve
 
+# Links in mail point where this server listens, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -26,18 +28,19 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
 
-# Production profile: gunicorn with DEBUG=0. Needs SECRET_KEY and ALLOWED_HOSTS; see README
-# "Deploying" for the rest (DATABASE_URL, REDIS_URL, BEHIND_TLS_PROXY, ...). For a try-out over
-# plain http on this machine add SECURE_SSL_REDIRECT=0.
+# Production profile: gunicorn (debate/gunicorn.conf.py) with DEBUG=0. Needs SECRET_KEY,
+# ALLOWED_HOSTS and SITE_URL; see README "Deploying" for the rest (DATABASE_URL, REDIS_URL,
+# BEHIND_TLS_PROXY, ...). For a try-out over plain http on this machine add SECURE_SSL_REDIRECT=0.
 WEB_CONCURRENCY ?= 3
 serve: export DEBUG = 0
+serve: export WEB_CONCURRENCY := $(WEB_CONCURRENCY)
 serve: venv
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to a long random string" >&2; exit 2; }
 	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=example.org" >&2; exit 2; }
+	@test -n "$$SITE_URL" || { echo "make serve: set SITE_URL, e.g. SITE_URL=https://example.org" >&2; exit 2; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/gunicorn debate.wsgi:application --bind $(HOST):$(PORT) \
-	  --workers $(WEB_CONCURRENCY) --timeout 30 --graceful-timeout 20 --error-logfile - --no-control-socket
+	$(VENV)/bin/gunicorn --config debate/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

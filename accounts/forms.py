@@ -18,16 +18,26 @@ DISPLAY_NAME_TAKEN = "That display name is taken. Please choose another."
 
 
 def display_name_clean(value: str, *, member: User | None = None) -> str:
-    """Validate a display name the way the database will, with messages a person can act on."""
+    """Validate a display name the way the database will, with messages a person can act on.
+
+    A member's own current name is kept as it is, even if rules added since would refuse it.
+    """
     value = value.strip()
+    if member is not None and value == member.display_name:
+        return value
     display_name_validator(value)
     validate_display_name_not_reserved(value)
-    taken = User.objects.filter(display_name__iexact=value)
-    if member is not None:
-        taken = taken.exclude(pk=member.pk)
-    if taken.exists():
+    other = User.objects.lookalikes(value).exclude(pk=getattr(member, "pk", None)).first()
+    if other is None:
+        return value
+    if other.display_name.lower() == value.lower():
         raise forms.ValidationError(DISPLAY_NAME_TAKEN, code="taken")
-    return value
+    raise forms.ValidationError(
+        "That display name looks too much like “%(other)s”, which another member has. "
+        "Please choose another.",
+        code="taken",
+        params={"other": other.display_name},
+    )
 
 
 class SignupExtraForm(forms.Form):

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 from django.urls import reverse
 
 DISPLAY_NAME_MAX_LENGTH = 30
@@ -19,10 +20,37 @@ display_name_validator = RegexValidator(
     "starting and ending with a letter or digit.",
 )
 
-# Names that are paths under /members/ or that would let a member pass for the site itself.
+# --- Names that imitate the site, its team or another member ---------------------------------
+# A name's skeleton is what a reader sees once case, the separators and the digits that pass
+# for letters are set aside: "Both.Sides", "both_sides" and "B0th-sides" are one name. The rule
+# lives here once, in two forms: `skeleton()` in Python, `skeleton_sql()` for the database's
+# unique index (User.Meta), built from the same folds.
+SKELETON_FOLDS = (("-", ""), ("_", ""), (".", ""), (" ", ""), ("0", "o"), ("1", "l"))
+NAME_PARTS = re.compile(r"[-_. ]+")
+
+
+def skeleton(name: str) -> str:
+    folded = name.casefold()
+    for old, new in SKELETON_FOLDS:
+        folded = folded.replace(old, new)
+    return folded
+
+
+def skeleton_sql(field: str = "display_name"):
+    """The same skeleton as an expression the database computes (names are ASCII, so LOWER
+    folds case as casefold() does)."""
+    folded = Lower(field)
+    for old, new in SKELETON_FOLDS:
+        folded = Replace(folded, Value(old), Value(new))
+    return folded
+
+
+# Names that are paths under /members/, or that would let a member pass for the site itself,
+# its mail or a deleted member: refused by skeleton, so every spelling of them is.
 RESERVED_DISPLAY_NAMES = frozenset(
     {
         "settings",
+        "members",
         "admin",
         "administrator",
         "moderator",
@@ -31,17 +59,56 @@ RESERVED_DISPLAY_NAMES = frozenset(
         "support",
         "both-sides",
         "bothsides",
+        "both-sides-team",
         "deleted",
         "deleted-member",
         "anonymous",
-        "members",
+        "root",
+        "system",
+        "official",
+        "team",
+        "help",
+        "security",
+        "abuse",
+        "postmaster",
+        "webmaster",
+        "noreply",
+        "no-reply",
     }
+)
+# A part of a name (between separators) that claims a role: "moderator-team", "the.admin".
+# Inside a longer word they are fine: "badminton", "staffordshire".
+ROLE_WORDS = frozenset(
+    {"admin", "administrator", "moderator", "mod", "staff", "support", "official", "system"}
+)
+_RESERVED_SKELETONS = frozenset(skeleton(name) for name in RESERVED_DISPLAY_NAMES)
+_ROLE_SKELETONS = frozenset(
+    form for word in ROLE_WORDS for form in (skeleton(word), skeleton(word) + "s")
 )
 
 
 def validate_display_name_not_reserved(value: str) -> None:
-    if value.lower() in RESERVED_DISPLAY_NAMES:
+    """Refuse a name that imitates the site or claims a role (for names being chosen)."""
+    if skeleton(value) in _RESERVED_SKELETONS:
         raise ValidationError("That name is reserved. Please choose another.", code="reserved")
+    for part in NAME_PARTS.split(value):
+        if skeleton(part) in _ROLE_SKELETONS:
+            raise ValidationError(
+                "Names with “%(part)s” in them could pass for someone who runs the site. "
+                "Please choose another.",
+                code="reserved",
+                params={"part": part},
+            )
+
+
+def display_name_allowed(value: str) -> bool:
+    """Whether a new name passes the pattern and the reserved words (not whether it is free)."""
+    try:
+        display_name_validator(value)
+        validate_display_name_not_reserved(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def member_name(member) -> str:
@@ -74,16 +141,22 @@ class MemberManager(UserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def lookalikes(self, name: str):
+        """Members whose display name has the same skeleton as `name` (the unique index's)."""
+        return self.alias(display_name_skeleton=skeleton_sql()).filter(
+            display_name_skeleton=skeleton(name)
+        )
+
     def available_display_name(self, email: str) -> str:
-        """A free display name derived from the local part of an email address."""
+        """A free display name that obeys the rule, derived from the local part of an email."""
         local = email.split("@", 1)[0]
         base = re.sub(r"[^A-Za-z0-9_.-]+", "", local).strip("._-")[:24] or "member"
         if len(base) < 3:
             base = f"{base}-member"[:24]
-        if base.lower() in RESERVED_DISPLAY_NAMES:
-            base = f"{base}-member"
+        if not display_name_allowed(base):
+            base = "member"
         candidate, n = base, 1
-        while self.filter(display_name__iexact=candidate).exists():
+        while not display_name_allowed(candidate) or self.lookalikes(candidate).exists():
             n += 1
             candidate = f"{base}-{n}"
         return candidate
@@ -112,11 +185,29 @@ class User(AbstractUser):
         verbose_name = "member"
         verbose_name_plural = "members"
         constraints = [
+            # No two members whose names read alike; see skeleton(). An index on an expression,
+            # so no stored copy can drift from the name (admin, shell and bulk updates alike).
             models.UniqueConstraint(
-                Lower("display_name"), name="accounts_user_display_name_ci_unique"
+                skeleton_sql(),
+                name="accounts_user_display_name_skeleton_unique",
+                violation_error_message="That display name is taken, or looks too much like "
+                "one that is. Please choose another.",
             ),
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        member._stored_display_name = member.__dict__.get("display_name")
+        return member
+
+    def clean_fields(self, exclude=None):
+        # A name the member already has is not judged again by rules added since they chose
+        # it: they keep it until they change it, whatever else is saved (settings, admin).
+        if self.display_name and self.display_name == getattr(self, "_stored_display_name", None):
+            exclude = {*(exclude or ()), "display_name"}
+        super().clean_fields(exclude=exclude)
 
     def __str__(self) -> str:
         return self.display_name

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from debate.models import Rebuttal
+from debate.siteurl import site_domain
 
 from .forms import DISPLAY_NAME_TAKEN, MemberDeleteForm, MemberSettingsForm
 from .models import DISPLAY_NAME_MAX_LENGTH, User
@@ -30,8 +31,9 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
         raise Http404("No member has that name.")
     member = get_object_or_404(User, display_name__iexact=display_name, is_active=True)
     if member.display_name != display_name:
-        # One address per member, whatever the case someone typed.
-        return redirect(member, permanent=True)
+        # One address per member, whatever the case someone typed; not permanent, since a
+        # name can change hands.
+        return redirect(member)
     rebuttals = (
         Rebuttal.objects.published()
         .filter(author=member)
@@ -67,7 +69,8 @@ def member_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:settings")
-    return render(request, "accounts/user_settings.html", {"form": form})
+    context = {"form": form, "site_domain": site_domain()}
+    return render(request, "accounts/user_settings.html", context)
 
 
 @login_required

@@ -1,15 +1,20 @@
-"""Stop PostgreSQL under a running site and watch it answer 503 quickly, then recover by itself.
+"""Hold up and stop PostgreSQL under a running site: it answers 503 quickly, then recovers.
 
-    .venv/bin/python bench/outage.py            # about 40 seconds; exit status 0 when all held
+    .venv/bin/python bench/outage.py            # about 50 seconds; exit status 0 when all held
 
 It starts a throw-away PostgreSQL 15 cluster (initdb/pg_ctl, as the postgres user when run as
 root) on a free port in a temporary directory, migrates it and imports the seeds, runs gunicorn
-with DEBUG=0 against it on a free port, and then, while polling three pages twice a second:
+with DEBUG=0 (debate/gunicorn.conf.py, DB_STATEMENT_TIMEOUT=2) against it on a free port, and
+then, while polling three pages twice a second:
 
 1. database up: every page answers 200;
-2. `pg_ctl stop`: `/` and `/healthz` answer 503 (the friendly page, no traceback), every answer
+2. another connection holds a lock on the article table (`LOCK TABLE … ACCESS EXCLUSIVE`, as a
+   long migration would): `/` answers the 503 page once the statement timeout runs out, within
+   3 seconds, `/healthz` (which reads no table) stays 200, and the site log names the path and
+   the query that gave up; the lock released, every page answers 200;
+3. `pg_ctl stop`: `/` and `/healthz` answer 503 (the friendly page, no traceback), every answer
    within 5 seconds; the article page may still come from the anonymous cache for a few seconds;
-3. `pg_ctl start`: every page answers 200 again, with the same gunicorn processes.
+4. `pg_ctl start`: every page answers 200 again, with the same gunicorn processes.
 
 Everything it started is stopped and the directory removed on the way out. PG_BIN overrides
 the PostgreSQL binaries' directory; REDIS_URL, when set, is passed on to the site.
@@ -36,6 +41,7 @@ SEED_ARTICLE = "/articles/sympathy-for-both-sides-of-the-egregious-misalignment-
 PAGES = ["/", SEED_ARTICLE, "/healthz"]
 ANSWER_WITHIN_SECONDS = 5.0
 RECOVER_WITHIN_SECONDS = 20.0
+STATEMENT_TIMEOUT_SECONDS = 2
 
 
 def free_port() -> int:
@@ -77,7 +83,9 @@ class Outage:
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{self.web_port}",
             "SECURE_SSL_REDIRECT": "0",  # plain http on the loopback, no TLS proxy here
+            "DB_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT_SECONDS),
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/postgres",
         }
         self.gunicorn: subprocess.Popen | None = None
@@ -120,14 +128,12 @@ class Outage:
         self.gunicorn = subprocess.Popen(  # noqa: S603
             [
                 str(VENV_BIN / "gunicorn"),
-                "debate.wsgi:application",
+                "--config",
+                str(ROOT / "debate" / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.web_port}",
                 "--workers",
                 "2",
-                "--timeout",
-                "30",
-                "--no-control-socket",
             ],
             cwd=ROOT,
             env=self.env,
@@ -164,6 +170,40 @@ class Outage:
             time.sleep(0.5)
         return answers
 
+    def hold_a_lock(self) -> None:
+        import psycopg  # the site's own driver, in .venv
+
+        url = self.env["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=False) as other:
+            other.execute("LOCK TABLE debate_article IN ACCESS EXCLUSIVE MODE")
+            held = self.poll("another connection holds a lock on the article table", 8)
+            other.rollback()
+        within = STATEMENT_TIMEOUT_SECONDS + 1
+        lists = [(s, t) for p, s, t, _ in held if p == "/"]
+        self.expect(
+            all(s == HTTPStatus.SERVICE_UNAVAILABLE and t < within for s, t in lists),
+            f"/ answers 503 within {within} s while the lock is held "
+            f"(slowest {max(t for _, t in lists):.2f} s)",
+        )
+        self.expect(
+            all(s == HTTPStatus.OK for p, s, _, _ in held if p == "/healthz"),
+            "/healthz, which reads no table, answers 200 throughout",
+        )
+        logged = (self.workdir / "site.log").read_text().splitlines()
+        timed_out = [line for line in logged if "timeout; query: SELECT" in line]
+        self.expect(bool(timed_out), "the site log names the path and the query that gave up")
+        for line in timed_out[:1]:
+            print("  log: …" + line[line.index("Service Unavailable") :][:220])
+        released = self.poll(
+            "lock released",
+            RECOVER_WITHIN_SECONDS,
+            until=lambda round_: all(s == HTTPStatus.OK for _, s, _, _ in round_),
+        )
+        self.expect(
+            all(s == HTTPStatus.OK for _, s, _, _ in released[-len(PAGES) :]),
+            "every page answers 200 once the lock is released",
+        )
+
     def expect(self, condition: bool, message: str) -> None:
         print(("  ok   " if condition else "  FAIL ") + message)
         if not condition:
@@ -176,6 +216,8 @@ class Outage:
 
         up = self.poll("database up", 2)
         self.expect(all(s == HTTPStatus.OK for _, s, _, _ in up), "every page answers 200")
+
+        self.hold_a_lock()
 
         self.pg_ctl("stop")
         down = self.poll("database stopped (pg_ctl stop)", 12)

@@ -8,8 +8,14 @@
 - An entry is served for at most `ANONYMOUS_CACHE_SECONDS` (default 10) after it was rendered,
   so a vote, rebuttal or moderation change shows to anonymous visitors within that window. The
   age is checked against the time stored in the entry, not only the backend's expiry.
-- The key is the absolute URL (scheme, host, path, query) plus the HX-Request header; every
-  response of a wrapped view says `Vary: Cookie, HX-Request` so no other cache mixes them up.
+- Each route declares the query parameters it reads, each with a validator
+  (`anonymous_cache(view, query={"page": int_between(1, 50)})`); a GET or HEAD whose query
+  string is anything but those parameters, valid, in declared order, is redirected (302) to
+  that canonical URL. So the view (and the page it renders, whose sign-in link returns to it)
+  only ever sees the canonical URL, and a script cannot mint new entries with `?x=1`, `?x=2`…
+- The key is SITE_URL's origin (never the request's Host, whose port a client picks), the path,
+  the canonical query string and the HX-Request header; every response of a wrapped view says
+  `Vary: Cookie, HX-Request` so no other cache mixes them up.
 - Only plain 200 responses that set no cookie, no session change and no message are stored.
 - CSRF: base.html puts a per-visitor token in every page. Before storing, every occurrence of
   this visitor's token is replaced by a placeholder, and each visitor served from the cache
@@ -23,15 +29,18 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable, Mapping
 from functools import wraps
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +60,43 @@ _cache_skipped_until = 0.0
 _now = time.time
 
 
-def anonymous_cache(view):
+# A query parameter's validator: the raw value in, its canonical form out, or None if invalid.
+Validator = Callable[[str], str | None]
+
+
+def one_of(*values: str) -> Validator:
+    allowed = frozenset(values)
+    return lambda value: value if value in allowed else None
+
+
+def int_between(low: int, high: int) -> Validator:
+    def valid(value: str) -> str | None:
+        if value.isascii() and value.isdigit() and len(value) <= len(str(high)) + 2:
+            return str(int(value)) if low <= int(value) <= high else None
+        return None
+
+    return valid
+
+
+def matching(pattern: str, *, max_length: int = 64) -> Validator:
+    compiled = re.compile(pattern)
+    return lambda value: value if len(value) <= max_length and compiled.fullmatch(value) else None
+
+
+def anonymous_cache(view=None, *, query: Mapping[str, Validator] | None = None):
+    """Wrap a view in the anonymous page cache; `query` declares the parameters it reads."""
+    if view is None:
+        return lambda view: anonymous_cache(view, query=query)
+    declared = dict(query or {})
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method in {"GET", "HEAD"}:
+            canonical = _canonical_query(request.GET, declared)
+            if request.META.get("QUERY_STRING", "") != canonical:
+                return HttpResponseRedirect(
+                    escape_uri_path(request.path) + (f"?{canonical}" if canonical else "")
+                )
         seconds = getattr(settings, "ANONYMOUS_CACHE_SECONDS", DEFAULT_SECONDS)
         if not _servable_from_cache(request) or seconds <= 0:
             response = view(request, *args, **kwargs)
@@ -85,8 +128,22 @@ def _servable_from_cache(request) -> bool:
     )
 
 
+def _canonical_query(given: QueryDict, declared: Mapping[str, Validator]) -> str:
+    """The declared parameters that are valid, in declared order; nothing else."""
+    kept = []
+    for name, valid in declared.items():
+        value = given.get(name)
+        canonical = valid(value) if value is not None else None
+        if canonical is not None:
+            kept.append((name, canonical))
+    return urlencode(kept)
+
+
 def _key(request) -> str:
-    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    # The request is at its canonical URL by now (see the wrapper). The configured origin, not
+    # the request's Host: a client can send any port, and each would be another entry.
+    path = f"{escape_uri_path(request.path)}?{request.META.get('QUERY_STRING', '')}"
+    url = hashlib.sha256(f"{settings.SITE_URL}{path}".encode()).hexdigest()
     htmx = "htmx" if request.headers.get("HX-Request") == "true" else "page"
     return f"anonymous-page:{htmx}:{url}"
 

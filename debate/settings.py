@@ -7,6 +7,7 @@ with nothing set the site runs in development mode on an embedded SQLite file.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -39,6 +40,47 @@ if not SECRET_KEY:
         )
         sys.exit(1)
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+
+def site_origin(url: str) -> str | None:
+    """`scheme://host[:port]` of an http(s) URL that names nothing more, else None."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+# The site's one public origin. Links that leave the page (mail, later notifications) are built
+# from it, never from the request's Host, which a client chooses (ALLOWED_HOSTS ignores ports).
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+if not SITE_URL:
+    if not DEBUG:
+        sys.stderr.write(
+            "Refusing to start: DEBUG is off and SITE_URL is not set. Set SITE_URL to the "
+            "site's public origin, e.g. https://both-sides.example (mail links use it).\n"
+        )
+        sys.exit(1)
+    SITE_URL = "http://127.0.0.1:8000"  # where `make run` serves
+if site_origin(SITE_URL) is None:
+    sys.stderr.write(
+        f"Refusing to start: SITE_URL must be an origin such as https://both-sides.example "
+        f"(scheme and host, optional port, no path), not {SITE_URL!r}.\n"
+    )
+    sys.exit(1)
+SITE_URL = site_origin(SITE_URL)
+SITE_NAME = "Both Sides"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -154,8 +196,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an email must not change state by itself
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or email changes
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Both Sides] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Counted in the cache (never the dummy cache: it would switch them off). The longest window
 # here is what the 429 page tells a visitor to wait.
@@ -234,6 +276,9 @@ INSTALLED_APPS.insert(
 )
 INSTALLED_APPS.append("csp")
 MIDDLEWARE.insert(0, "debate.middleware.RequestLogMiddleware")  # outermost: sees every status
+# Next: no NUL from a visitor reaches a query (PostgreSQL would answer a 500).
+MIDDLEWARE.insert(1, "debate.middleware.NulGuardMiddleware")
+SESSION_ENGINE = "debate.sessions"  # refuses malformed session keys before any query
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,6 +298,9 @@ if not DEBUG:
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+# Seconds a statement (or a wait for a lock) may take in a request the app server serves;
+# 0 turns it off. Management commands run without it (debate/querytimeout.py).
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "5"))
 if REDIS_URL:
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     CACHES["default"]["OPTIONS"] = {
@@ -326,6 +374,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "debate.middleware.RequestIdFilter"},
         "outage": {"()": "debate.middleware.OutageFilter"},
+        "suspicious": {"()": "debate.middleware.SuspiciousRequestFilter"},
     },
     "formatters": {
         "line": {
@@ -338,7 +387,13 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": "line",
             "filters": ["request_id"],
-        }
+        },
+        "suspicious": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+            "filters": ["request_id", "suspicious"],
+        },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
@@ -350,5 +405,8 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        # Records come from child loggers (django.security.DisallowedHost, …), which a
+        # logger's own filters would not see: the handler filters them.
+        "django.security": {"handlers": ["suspicious"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import health
-from .caching import anonymous_cache
-from .views import articles, voting
+from .caching import anonymous_cache, matching
+from .views import articles, site, voting
+
+# What the polled tally sends back as `seen`: debate.sympathy.Tally.version, counts joined by "-".
+TALLY_VERSION = matching(r"[0-9]{1,10}(?:-[0-9]{1,10}){0,15}", max_length=200)
 
 debate_patterns = (
     [
@@ -20,7 +23,11 @@ debate_patterns = (
         # Sympathy voting; anonymous tally polls share the page cache too.
         path("articles/<slug:slug>/vote/", voting.vote, name="vote"),
         path("articles/<slug:slug>/vote/withdraw/", voting.vote_withdraw, name="vote_withdraw"),
-        path("articles/<slug:slug>/tally/", anonymous_cache(voting.tally), name="tally"),
+        path(
+            "articles/<slug:slug>/tally/",
+            anonymous_cache(voting.tally, query={"seen": TALLY_VERSION}),
+            name="tally",
+        ),
     ],
     "debate",
 )
@@ -37,6 +44,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Production profile: health probe and error pages (debate/health.py, debate/errors.py).
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]
 
 handler400 = "debate.errors.bad_request"

@@ -29,7 +29,7 @@ def run(args, **env):
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("ACCOUNT_", "EMAIL_", "GITHUB_", "DEBUG", "SECRET_KEY"))
+        if not key.startswith(("ACCOUNT_", "EMAIL_", "GITHUB_", "DEBUG", "SECRET_KEY", "SITE_URL"))
     }
     base["DJANGO_SETTINGS_MODULE"] = "debate.settings"
     return subprocess.run(  # noqa: S603 -- our own interpreter and fixed arguments
@@ -57,7 +57,9 @@ def test_development_has_optional_verification_and_console_email():
 
 
 def test_deployment_has_mandatory_verification():
-    assert probe(DEBUG="0", SECRET_KEY="x" * 50)["verification"] == "mandatory"
+    config = probe(DEBUG="0", SECRET_KEY="x" * 50, SITE_URL="https://both-sides.example")
+
+    assert config["verification"] == "mandatory"
 
 
 def test_verification_mode_can_be_set_by_environment():

@@ -19,6 +19,18 @@ def test_settings_page_shows_the_members_name_and_bio(client, make_member):
     assert "Counts things." in html
 
 
+def test_settings_page_gives_the_profile_address_on_the_configured_domain(
+    client, make_member, settings
+):
+    settings.SITE_URL = "https://both-sides.example"
+    client.force_login(make_member(display_name="ada"))
+
+    html = client.get(reverse("accounts:settings"), HTTP_HOST="localhost:1337").content.decode()
+
+    assert "both-sides.example/members/ada/" in html
+    assert "1337" not in html
+
+
 def test_settings_saves_display_name_and_bio(client, make_member):
     member = make_member(display_name="ada")
     client.force_login(member)

@@ -141,13 +141,17 @@ def test_optional_verification_signs_the_member_in_at_once(client, optional_veri
     assert len(mail.outbox) == 1  # the verification link is still sent
 
 
-def test_verification_mail_names_the_site_and_host(client, optional_verification):
+def test_verification_mail_names_the_site_and_its_configured_domain(
+    client, optional_verification, settings
+):
+    settings.SITE_URL = "https://both-sides.example"
+
     signup(client)
 
     body = mail.outbox[0].body
     assert mail.outbox[0].subject.startswith("[Both Sides] ")
     assert "Hello from Both Sides!" in body
-    assert "register an account on testserver" in body
+    assert "register an account on both-sides.example" in body
     assert "example.com" not in body
 
 

@@ -19,6 +19,7 @@ DEPLOY_ENV = {
     "SECRET_KEY": "test-only-" + "k" * 50,
     "ALLOWED_HOSTS": "testserver,both-sides.example",
     "CSRF_TRUSTED_ORIGINS": "https://both-sides.example",
+    "SITE_URL": "https://both-sides.example",
     "BEHIND_TLS_PROXY": "1",
 }
 # Nothing listens on port 9 (discard) here: connecting is refused at once.
@@ -37,9 +38,12 @@ def _clean_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def probe(requests=(), settings=(), urlconf=None, **env: str) -> dict:
-    """Run requests in a fresh process with DEPLOY_ENV plus `env`; return what it saw."""
-    spec = {"requests": list(requests), "settings": list(settings)}
+def probe(requests=(), settings=(), urlconf=None, app_server=False, **env: str) -> dict:
+    """Run requests in a fresh process with DEPLOY_ENV plus `env`; return what it saw.
+
+    With `app_server`, the process first loads debate.wsgi, as gunicorn does.
+    """
+    spec = {"requests": list(requests), "settings": list(settings), "app_server": app_server}
     if urlconf:
         spec["urlconf"] = urlconf
     spec = json.dumps(spec)

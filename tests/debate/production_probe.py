@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -22,6 +23,9 @@ MARKER = "@@probe-result@@"
 
 
 def main(spec: dict) -> dict:
+    if spec.get("app_server"):
+        import debate.wsgi  # noqa: F401 - what gunicorn loads: sets the query timeouts
+
     values = {name: getattr(settings, name, None) for name in spec.get("settings", [])}
     results = []
     # The manifest of `collectstatic` is not built for a probe; everything else is as deployed.
@@ -37,6 +41,8 @@ def main(spec: dict) -> dict:
             response = client.generic(
                 request.get("method", "GET"),
                 request["path"],
+                data=urlencode(request.get("form", {})),
+                content_type="application/x-www-form-urlencoded",
                 secure=request.get("secure", True),
                 headers=request.get("headers", {}),
             )

@@ -1,13 +1,15 @@
 """The anonymous page cache (debate/caching.py) applied to the article page."""
 
 import os
+import random
 import re
+import string
 import uuid
 from http import HTTPStatus
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from debate import caching, services
@@ -227,3 +229,155 @@ def test_anonymous_pages_are_shared_through_redis(url, settings):
     response = Client().get(url)
 
     assert response["X-Cache"] == "HIT"
+
+
+# --- The key: the configured origin and the query parameters a route declares ----------------
+
+
+@pytest.fixture
+def renders():
+    """How many times the article page has been rendered (not served from the cache)."""
+    from django.test.signals import template_rendered
+
+    seen = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "debate/article_detail.html":
+            seen.append(template)
+
+    template_rendered.connect(count)
+    yield seen
+    template_rendered.disconnect(count)
+
+
+def test_random_query_strings_render_the_article_page_once(url, renders):
+    rng = random.Random(9)
+    answers = []
+    for _ in range(50):
+        name = "".join(rng.choices(string.ascii_lowercase, k=rng.randint(1, 8)))
+        query = f"{name}={rng.randint(0, 10**9)}"
+        answers.append(Client().get(f"{url}?{query}", follow=True))
+
+    assert len(renders) == 1
+    assert all(answer.status_code == HTTPStatus.OK for answer in answers)
+    assert all(answer.redirect_chain == [(url, HTTPStatus.FOUND)] for answer in answers)
+
+
+def test_random_host_ports_render_the_article_page_once(url, renders):
+    rng = random.Random(9)
+    answers = [
+        Client().get(url, HTTP_HOST=f"testserver:{rng.randint(1, 65535)}") for _ in range(50)
+    ]
+
+    assert len(renders) == 1
+    assert [answer["X-Cache"] for answer in answers] == ["MISS"] + ["HIT"] * 49
+
+
+def test_random_query_strings_and_ports_store_one_entry_in_redis(url, settings):
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        for n in range(50):
+            Client().get(f"{url}?x={n}", HTTP_HOST=f"testserver:{1000 + n}", follow=True)
+
+        assert len(list(connection.scan_iter(match=f"{prefix}:*anonymous-page*"))) == 1
+    finally:
+        for key in connection.scan_iter(match=f"{prefix}:*"):
+            connection.delete(key)
+
+
+def test_the_page_rendered_for_the_cache_carries_no_visitors_query(url):
+    # The header's sign-in link returns to the page: it must not be the attacker's URL.
+    page = Client().get(f"{url}?utm_source=%3Cmarker%3E", follow=True).content.decode()
+
+    assert "marker" not in page
+    assert "utm_source" not in page
+
+
+def test_an_undeclared_parameter_is_redirected_to_the_canonical_url(url):
+    response = Client().get(url, {"x": "1"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == url
+
+
+def test_a_tally_version_seen_is_kept_and_answers_no_content(client, article):
+    tally_url = reverse("debate:tally", args=[article.slug])
+
+    response = client.get(tally_url, {"seen": "0-0-0"}, headers={"HX-Request": "true"})
+
+    assert response.status_code == HTTPStatus.NO_CONTENT
+
+
+@pytest.mark.parametrize("seen", ["banana", "1-2-", "-1", "1" * 200, "1 2"])
+def test_a_seen_that_is_not_a_tally_version_is_dropped(client, article, seen):
+    tally_url = reverse("debate:tally", args=[article.slug])
+
+    response = client.get(tally_url, {"seen": seen, "x": "1"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == tally_url
+
+
+def test_the_tally_validator_accepts_every_tally_version(article, cast_votes, side_one):
+    from debate.sympathy import Tally, options_for
+    from debate.urls import TALLY_VERSION
+
+    options = options_for(list(article.positions.all()))
+    for counts in ({}, {side_one.pk: 3, None: 12}, {side_one.pk: 10**6}):
+        version = Tally.from_counts(options, counts).version
+        assert TALLY_VERSION(version) == version
+
+
+@override_settings(ROOT_URLCONF="tests.debate.cache_urls")
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("order=top&page=2", "order=top&page=2"),
+        ("page=2&order=top", "order=top&page=2"),
+        ("order=top&utm_source=x", "order=top"),
+        ("order=sideways&page=2", "page=2"),
+        ("page=0", ""),
+        ("page=51", ""),
+        ("page=02", "page=2"),
+        ("page=2&page=3", "page=3"),
+    ],
+)
+def test_declared_parameters_are_validated_and_put_in_one_order(query, canonical):
+    response = Client().get(f"/listing/?{query}")
+
+    if query == canonical:
+        assert response.status_code == HTTPStatus.OK
+    else:
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"] == "/listing/" + (f"?{canonical}" if canonical else "")
+
+
+@override_settings(ROOT_URLCONF="tests.debate.cache_urls")
+def test_the_view_sees_exactly_the_declared_parameters():
+    response = Client().get("/listing/?page=2&order=new", follow=True)
+
+    assert response.content.decode() == "order=new&page=2"
+
+
+@override_settings(ROOT_URLCONF="tests.debate.cache_urls")
+def test_a_response_that_sets_a_cookie_is_never_given_to_the_next_visitor():
+    first = Client().get("/greets/")
+    second = Client().get("/greets/")
+
+    assert first.cookies["greeting"].value in first.content.decode()
+    assert second["X-Cache"] == "MISS"
+    assert second.cookies["greeting"].value != first.cookies["greeting"].value
+    assert first.cookies["greeting"].value not in second.content.decode()

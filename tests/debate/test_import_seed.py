@@ -524,3 +524,27 @@ def test_failed_import_exits_non_zero_without_a_traceback(tmp_path):
     assert "field 'slug'" in result.stderr
     assert "1 problem found; nothing was imported." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_the_database_refuses_halfway_leaves_nothing_written(tmp_path, monkeypatch):
+    # Validation passes; then the database refuses the second record (a constraint violation
+    # injected here). The first, already written in the same import, must be rolled back.
+    from debate import services
+
+    slugs = ["first-debate", "second-debate", "third-debate"]
+    write(tmp_path, "feed.jsonl", "\n".join(json.dumps(record(slug=slug)) for slug in slugs))
+    write_article = services._article_write
+
+    def refused_on_the_second(feed_record, *args, **kwargs):
+        write_article(feed_record, *args, **kwargs)
+        if feed_record.slug == "second-debate":
+            Article.objects.create(slug="first-debate", title="Taken")  # slugs are unique
+
+    monkeypatch.setattr(services, "_article_write", refused_on_the_second)
+
+    _, message = run_failing(tmp_path)
+
+    assert message.startswith("The database refused the import; nothing was written:")
+    assert Article.objects.count() == 0
+    assert Topic.objects.count() == 0

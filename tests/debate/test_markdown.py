@@ -2,7 +2,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from debate.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from debate.markdown import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    render_markdown,
+    sanitize_html,
+)
 
 HOSTILE_MARKDOWN = [
     "<script>alert(1)</script>",
@@ -102,3 +108,64 @@ def test_emphasis_lists_and_tables_survive():
 
 def test_empty_input_renders_empty():
     assert render_markdown("") == ""
+
+
+# --- The sanitizer on its own ----------------------------------------------------------------
+# markdown-it drops raw HTML before the sanitizer sees it, so the tests above would pass with a
+# widened allowlist. These give nh3 the raw HTML directly, as it would get it if the parser
+# ever let HTML through.
+
+RAW_ATTACKS = [
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="  javascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="https://example.org/" onclick="alert(1)" onmouseover="alert(2)">x</a>',
+    '<p onload="alert(1)">x</p>',
+    '<abbr title="t" onfocus="alert(1)" tabindex="0">x</abbr>',
+    '<a href="/x" hx-post="/accounts/email/" hx-trigger="load">x</a>',
+    '<p hx-get="/admin/" hx-swap="outerHTML" hx-trigger="revealed">x</p>',
+    '<p data-hx-post="/articles/a/vote/" data-hx-trigger="load">x</p>',
+    '<td hx-on:click="alert(1)" hx-on-click="alert(2)">x</td>',
+    '<ol start="1" hx-get="/x" data-hx-get="/x" data-x="1">x</ol>',
+    '<img src="x" onerror="alert(1)"><script>alert(1)</script><style>*{}</style>',
+    '<svg onload="alert(1)"><a href="javascript:alert(1)">x</a></svg>',
+    '<iframe src="https://evil.example/"></iframe><form action="/x"><button>x</button></form>',
+]
+
+
+@pytest.mark.parametrize("raw", RAW_ATTACKS)
+def test_the_sanitizer_strips_scripts_handlers_and_htmx_from_raw_html(raw):
+    clean = sanitize_html(raw)
+
+    for tag, attrs in _elements(clean):
+        assert tag in {"a", "abbr", "p", "td", "ol"}
+        for name, value in attrs.items():
+            assert not name.startswith(("on", "hx-", "data-", "tabindex")), (tag, name)
+            if name == "href":
+                assert value in {"/x", "https://example.org/"}, value
+    for gone in ("javascript:", "vbscript:", "data:", "<script", "<img", "<iframe", "<form"):
+        assert gone not in clean.lower()
+
+
+def test_the_sanitizer_keeps_http_https_and_mailto_links():
+    clean = sanitize_html(
+        '<a href="https://a.example/">a</a><a href="http://b.example/">b</a>'
+        '<a href="mailto:c@example.org">c</a>'
+    )
+
+    assert 'href="https://a.example/"' in clean
+    assert 'href="http://b.example/"' in clean
+    assert 'href="mailto:c@example.org"' in clean
+
+
+def test_the_allowlists_name_no_other_url_scheme():
+    assert not ALLOWED_URL_SCHEMES - {"http", "https", "mailto"}
+
+
+def test_the_allowlists_name_no_event_handler_or_htmx_attribute():
+    named = {name for names in ALLOWED_ATTRIBUTES.values() for name in names}
+
+    assert not {name for name in named if name.startswith(("on", "hx-", "data-"))}
+    assert "*" not in ALLOWED_ATTRIBUTES  # no attribute allowed on every tag
