@@ -6,7 +6,8 @@ from django.urls import include, path
 
 from . import health
 from .caching import anonymous_cache
-from .views import articles, voting
+from .syndication import ArticleFeed
+from .views import articles, discussion, voting
 
 debate_patterns = (
     [
@@ -21,6 +22,34 @@ debate_patterns = (
         path("articles/<slug:slug>/vote/", voting.vote, name="vote"),
         path("articles/<slug:slug>/vote/withdraw/", voting.vote_withdraw, name="vote_withdraw"),
         path("articles/<slug:slug>/tally/", anonymous_cache(voting.tally), name="tally"),
+        # Discussion: rebuttals of a side, comments on the article, replies in threads.
+        path(
+            "articles/<slug:slug>/sides/<slug:position_slug>/rebuttals/",
+            anonymous_cache(discussion.side_rebuttals),
+            name="side_rebuttals",
+        ),
+        path(
+            "articles/<slug:slug>/sides/<slug:position_slug>/rebut/",
+            discussion.rebut,
+            name="rebut",
+        ),
+        path(
+            "articles/<slug:slug>/discussion/",
+            anonymous_cache(discussion.article_comments),
+            name="article_comments",
+        ),
+        path("articles/<slug:slug>/discussion/comment/", discussion.comment, name="comment"),
+        path("articles/<slug:slug>/feed/", ArticleFeed(), name="article_feed"),
+        path("posts/<int:pk>/", anonymous_cache(discussion.post_detail), name="post_detail"),
+        path(
+            "posts/<int:pk>/replies/",
+            anonymous_cache(discussion.thread_replies),
+            name="thread_replies",
+        ),
+        path("posts/<int:pk>/reply/", discussion.reply, name="reply"),
+        path("posts/<int:pk>/edit/", discussion.edit, name="edit"),
+        path("posts/<int:pk>/delete/", discussion.delete, name="delete"),
+        path("posts/<int:pk>/report/", discussion.report, name="report"),
     ],
     "debate",
 )

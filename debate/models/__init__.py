@@ -1,7 +1,19 @@
 """The debate app's models, one module per concern; import them from here."""
 
 from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
-from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
+from .discussion import (
+    MAX_REPLY_DEPTH,
+    ModerationStatus,
+    Post,
+    PostCount,
+    PostKind,
+    PostQuerySet,
+    PostRevision,
+    PostStatus,
+    Report,
+    ReportReason,
+    ReportState,
+)
 from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
 
 __all__ = [
@@ -9,8 +21,16 @@ __all__ = [
     "Article",
     "ModerationStatus",
     "Position",
-    "Rebuttal",
-    "RebuttalQuerySet",
+    "MAX_REPLY_DEPTH",
+    "Post",
+    "PostCount",
+    "PostKind",
+    "PostQuerySet",
+    "PostRevision",
+    "PostStatus",
+    "Report",
+    "ReportReason",
+    "ReportState",
     "RenderedMarkdown",
     "Stance",
     "SympathyVote",

@@ -1,0 +1,534 @@
+"""Rebuttals, replies and comments: reading threads, writing, editing, deleting, reporting.
+
+Every control is a link to a page with a plain form (POST/redirect/GET without JavaScript);
+htmx loads the same form in place and swaps the answer in (see templates/debate/_compose.html
+and _post.html). The writes are services in debate/discussion.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import discussion
+from ..forms import PostForm, ReportForm
+from ..models import Article, Post, PostKind, PostStatus, Report
+from ..sympathy import options_for
+from .common import HttpResponseSeeOther
+
+PER_PAGE = 20
+REPLIES_SHOWN = 3
+
+# Listing: reads ----------------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    """One list of threads on a page: its items, where "Show more" continues, its count."""
+
+    posts: list = field(default_factory=list)
+    more_before: int | None = None
+    count: int = 0
+
+
+def _viewer(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def _decorate(posts, request, now, reported_ids=frozenset()):
+    """What each item's controls depend on, computed once here rather than in the template."""
+    viewer = _viewer(request)
+    viewer_id = viewer.pk if viewer else None
+    for post in posts:
+        post.mine = viewer_id is not None and post.author_id == viewer_id
+        post.shows_text = post.status == PostStatus.PUBLISHED or post.mine
+        post.can_edit = post.mine and discussion.post_can_edit(post, viewer, now)
+        post.reported = post.pk in reported_ids
+        post.shown_replies = []
+
+
+def _attach_replies(roots, replies) -> None:
+    """Hang each reply under its parent (or the thread's root, if the parent is not shown)."""
+    by_id = {post.pk: post for post in roots}
+    for root in roots:
+        root.published_shown = 0
+    for reply in replies:
+        parent = by_id.get(reply.parent_id) or by_id.get(reply.root_id)
+        if parent is None:
+            continue
+        parent.shown_replies.append(reply)
+        by_id[reply.pk] = reply
+        root = by_id.get(reply.root_id)
+        if root is not None and reply.status == PostStatus.PUBLISHED:
+            root.published_shown += 1
+    for root in roots:
+        root.more_replies = max(0, root.thread_reply_count - root.published_shown)
+
+
+def _reported_by(viewer, post_ids) -> frozenset:
+    if viewer is None or not post_ids:
+        return frozenset()
+    reported = Report.objects.filter(reporter=viewer, post_id__in=post_ids)
+    return frozenset(reported.values_list("post_id", flat=True))
+
+
+def _with_replies(request, roots) -> None:
+    """Fetch and attach the first replies of each thread: one query, plus one for a member's
+    own reports among everything shown."""
+    viewer = _viewer(request)
+    replies = []
+    if any(root.thread_reply_count or root.mine for root in roots):
+        ids = [root.pk for root in roots]
+        replies = list(Post.objects.first_replies(ids, viewer, REPLIES_SHOWN))
+    reported = _reported_by(viewer, [p.pk for p in roots] + [r.pk for r in replies])
+    now = timezone.now()
+    _decorate(replies, request, now, reported)
+    for root in roots:
+        root.reported = root.pk in reported
+    _attach_replies(roots, replies)
+
+
+def discussion_context(request, article, options) -> dict:
+    """The article page's discussion: each side's first rebuttals, the first comments, each
+    with its first replies, and the counts: three queries (four for a member) whatever their
+    number."""
+    viewer = _viewer(request)
+    now = timezone.now()
+    sides = [option for option in options if option.position is not None]
+    counts = {row.position_id: row.published for row in article.post_counts.all()}
+    top = list(
+        Post.objects.first_pages(article, [o.position for o in sides], viewer, PER_PAGE)
+    )
+    _decorate(top, request, now)
+    listings = {o.position.pk: Listing(count=counts.get(o.position.pk, 0)) for o in sides}
+    comments = Listing(count=counts.get(None, 0))
+    for post in sorted(top, key=lambda post: -post.pk):
+        listing = comments if post.kind == PostKind.COMMENT else listings[post.position_id]
+        listing.posts.append(post)
+    shown = []
+    for listing in [*listings.values(), comments]:
+        if len(listing.posts) > PER_PAGE:
+            listing.posts = listing.posts[:PER_PAGE]
+            listing.more_before = listing.posts[-1].pk
+        shown.extend(listing.posts)
+    _with_replies(request, shown)
+    comments.compose = _compose_for(article, PostKind.COMMENT)
+    comments.compose.is_open = False
+    entries = []
+    for option in sides:
+        compose = _compose_for(article, PostKind.REBUTTAL, side=option)
+        compose.is_open = False
+        entries.append(
+            {
+                "option": option,
+                "listing": listings[option.position.pk],
+                "compose": compose,
+                "list_id": f"posts-side-{option.position.slug}",
+                "more_url": reverse(
+                    "debate:side_rebuttals", args=[article.slug, option.position.slug]
+                ),
+            }
+        )
+    return {"discussion_sides": entries, "comments": comments}
+
+
+def _next_page(request, queryset):
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        before = None
+    if before is not None:
+        queryset = queryset.filter(pk__lt=before)
+    viewer = _viewer(request)
+    posts = list(queryset.listed_for(viewer).for_display().order_by("-id")[: PER_PAGE + 1])
+    listing = Listing(posts=posts[:PER_PAGE])
+    if len(posts) > PER_PAGE:
+        listing.more_before = listing.posts[-1].pk
+    _decorate(listing.posts, request, timezone.now())
+    _with_replies(request, listing.posts)
+    return listing
+
+
+def _article(slug):
+    return get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+
+
+def _side(article, position_slug):
+    positions = list(article.positions.all())
+    for option in options_for(positions):
+        if option.position is not None and option.position.slug == position_slug:
+            return option
+    raise Http404("This debate has no such side.")
+
+
+@require_safe
+def side_rebuttals(request, slug, position_slug):
+    """A side's rebuttals after `?before=<id>`: "Show more", in place or as a page."""
+    article = _article(slug)
+    side = _side(article, position_slug)
+    listing = _next_page(request, Post.objects.filter(position=side.position))
+    context = {
+        "article": article,
+        "side": side,
+        "listing": listing,
+        "list_id": f"posts-side-{side.position.slug}",
+        "more_url": reverse("debate:side_rebuttals", args=[slug, position_slug]),
+    }
+    template = "debate/_post_page.html" if request.htmx else "debate/post_list.html"
+    return render(request, template, context)
+
+
+@require_safe
+def article_comments(request, slug):
+    article = _article(slug)
+    listing = _next_page(request, Post.objects.filter(article=article, kind=PostKind.COMMENT))
+    context = {
+        "article": article,
+        "listing": listing,
+        "list_id": "posts-comments",
+        "more_url": reverse("debate:article_comments", args=[slug]),
+    }
+    template = "debate/_post_page.html" if request.htmx else "debate/post_list.html"
+    return render(request, template, context)
+
+
+def _thread(request, post):
+    """Every post of `post`'s thread as a tree, the root first."""
+    viewer = _viewer(request)
+    root_id = post.root_id or post.pk
+    posts = list(Post.objects.thread(root_id).for_display())
+    _decorate(posts, request, timezone.now(), _reported_by(viewer, [p.pk for p in posts]))
+    root = next((p for p in posts if p.pk == root_id), None)
+    replies = [
+        p
+        for p in posts
+        if p.pk != root_id and (p.status != PostStatus.PENDING or p.mine or p.reply_count)
+    ]
+    _attach_replies([root], replies)
+    return root
+
+
+def _visible_post(request, pk):
+    post = get_object_or_404(
+        Post.objects.select_related("article", "position").only(
+            "id", "kind", "status", "author_id", "root_id", "parent_id", "depth",
+            "position__label", "position__slug", "position__order",
+            "article__slug", "article__title", "article_id",
+        ),  # fmt: skip
+        pk=pk,
+    )
+    if post.status == PostStatus.PENDING and post.author_id != getattr(request.user, "pk", None):
+        raise Http404("No such post.")
+    return post
+
+
+@require_safe
+def post_detail(request, pk):
+    """The permalink: the item's whole thread, expanded, the item highlighted."""
+    post = _visible_post(request, pk)
+    root = _thread(request, post)
+    side = None
+    if root.kind == PostKind.REBUTTAL:
+        side = next(
+            o for o in options_for(list(post.article.positions.all())) if o.position
+            and o.position.pk == root.position_id
+        )  # fmt: skip
+    context = {"post": post, "root": root, "article": post.article, "side": side,
+               "highlight": post.pk}  # fmt: skip
+    return render(request, "debate/post_detail.html", context)
+
+
+@require_safe
+def thread_replies(request, pk):
+    """All replies of a thread, for "Show all replies" in place."""
+    post = _visible_post(request, pk)
+    root = _thread(request, post)
+    return render(request, "debate/_replies.html", {"parent": root, "expanded": True})
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+def member_or_keep_text(view):
+    """Members only; a signed-out POST (an expired session) gets its text back, not a redirect
+    that would lose it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+        if request.htmx:
+            # The form's draft stays in the browser (static/js/drafts.js) until it is posted.
+            return HttpResponseClientRedirect(login_url)
+        if request.method == "POST":
+            context = {"text": request.POST.get("body", ""), "login_url": login_url}
+            return render(
+                request, "debate/signed_out.html", context, status=HTTPStatus.FORBIDDEN
+            )
+        return redirect(login_url)
+
+    return wrapped
+
+
+@dataclass
+class Compose:
+    """Everything the compose partial needs to draw one form, open or closed."""
+
+    kind: str
+    action: str
+    dom_id: str
+    open_label: str
+    submit_label: str
+    heading: str
+    context: str = ""
+    list_id: str = ""
+    form: PostForm | None = None
+    preview: str = ""
+    error: str = ""
+    is_open: bool = True
+
+
+def _compose_for(article, kind, *, side=None, parent=None) -> Compose:
+    if kind == PostKind.REBUTTAL:
+        return Compose(
+            kind=kind,
+            action=reverse("debate:rebut", args=[article.slug, side.position.slug]),
+            dom_id=f"compose-side-{side.position.slug}",
+            open_label=f"Rebut {side.label}",
+            submit_label="Post rebuttal",
+            heading=f"Rebut {side.label}",
+            context=side.position.claim,
+            list_id=f"posts-side-{side.position.slug}",
+        )
+    if kind == PostKind.COMMENT:
+        return Compose(
+            kind=kind,
+            action=reverse("debate:comment", args=[article.slug]),
+            dom_id="compose-comment",
+            open_label="Add a comment",
+            submit_label="Post comment",
+            heading="Comment on the article",
+            list_id="posts-comments",
+        )
+    return Compose(
+        kind=kind,
+        action=reverse("debate:reply", args=[parent.pk]),
+        dom_id=f"compose-reply-{parent.pk}",
+        open_label="Reply",
+        submit_label="Post reply",
+        heading="Reply",
+    )
+
+
+def _compose_response(request, compose: Compose, *, article, status=HTTPStatus.OK, parent=None):
+    context = {"compose": compose, "article": article, "parent": parent}
+    if request.htmx:
+        return render(request, "debate/_compose.html", context, status=status)
+    return render(request, "debate/post_compose.html", context, status=status)
+
+
+def _write(request, compose: Compose, target: discussion.Target, *, parent=None):
+    article = target.article
+    if request.method == "GET":
+        compose.form = PostForm()
+        return _compose_response(request, compose, article=article, parent=parent)
+    if "cancel" in request.POST:
+        compose.is_open = False
+        return _compose_response(request, compose, article=article, parent=parent)
+    form = PostForm(request.POST)
+    compose.form = form
+    if not form.is_valid():
+        return _compose_response(
+            request, compose, article=article, parent=parent, status=HTTPStatus.BAD_REQUEST
+        )
+    body = form.cleaned_data["body"]
+    if "preview" in request.POST:
+        compose.preview = discussion.render_preview(body)
+        return _compose_response(request, compose, article=article, parent=parent)
+    try:
+        post = discussion.post_create(author=request.user, target=target, body_md=body)
+    except discussion.PostingLimited as refused:
+        compose.error = refused.message
+        response = _compose_response(
+            request, compose, article=article, parent=parent,
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )  # fmt: skip
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    except discussion.DiscussionError as refused:
+        compose.error = refused.message
+        return _compose_response(
+            request, compose, article=article, parent=parent, status=HTTPStatus.CONFLICT
+        )
+    if request.htmx:
+        post = Post.objects.for_display().get(pk=post.pk)
+        _decorate([post], request, timezone.now())
+        post.more_replies = 0
+        compose.is_open = False
+        compose.form = None
+        context = {"compose": compose, "article": article, "parent": parent, "new_post": post,
+                   "announcement": f"Your {post.get_kind_display().lower()} is posted."}  # fmt: skip
+        return render(request, "debate/_compose.html", context)
+    if post.kind == PostKind.REPLY:
+        return HttpResponseSeeOther(post.get_absolute_url())
+    return HttpResponseSeeOther(f"{article.get_absolute_url()}#post-{post.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def rebut(request, slug, position_slug):
+    article = _article(slug)
+    side = _side(article, position_slug)
+    compose = _compose_for(article, PostKind.REBUTTAL, side=side)
+    target = discussion.Target(article=article, kind=PostKind.REBUTTAL, position=side.position)
+    return _write(request, compose, target)
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def comment(request, slug):
+    article = _article(slug)
+    compose = _compose_for(article, PostKind.COMMENT)
+    return _write(request, compose, discussion.Target(article=article, kind=PostKind.COMMENT))
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def reply(request, pk):
+    parent = _visible_post(request, pk)
+    if parent.status != PostStatus.PUBLISHED:
+        raise Http404("That post is not open to replies.")
+    parent_shown = Post.objects.for_display().get(pk=pk)
+    compose = _compose_for(parent.article, PostKind.REPLY, parent=parent)
+    target = discussion.Target(article=parent.article, kind=PostKind.REPLY, parent=parent)
+    return _write(request, compose, target, parent=parent_shown)
+
+
+def _own_post(request, pk):
+    post = _visible_post(request, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can do that.")
+    return post
+
+
+def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
+    """The re-rendered item (htmx swaps it in place of the old one)."""
+    post = Post.objects.for_display().get(pk=post_pk)
+    _decorate([post], request, timezone.now(), _reported_by(_viewer(request), [post.pk]))
+    return render(request, template, {"post": post, "swap": True, **extra})
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def edit(request, pk):
+    post = _own_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    context = {"post": full, "article": full.article}
+    if not discussion.post_can_edit(full, request.user):
+        context["error"] = (
+            "This can no longer be edited: posts can be edited for 15 minutes after posting, "
+            "and not once they have been reported."
+        )
+        form = PostForm(request.POST or None, initial={"body": full.body_md})
+        context["form"] = form
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        context["form"] = PostForm(initial={"body": full.body_md})
+        return _page_or_partial(request, "post_edit", context)
+    form = PostForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.BAD_REQUEST)
+    if "preview" in request.POST:
+        context["preview"] = discussion.render_preview(form.cleaned_data["body"])
+        return _page_or_partial(request, "post_edit", context)
+    try:
+        discussion.post_edit(post, editor=request.user, body_md=form.cleaned_data["body"])
+    except discussion.NotAllowed as refused:
+        context["error"] = refused.message
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
+    if request.htmx:
+        return _item_response(request, pk, announcement="Your changes are saved.")
+    return HttpResponseSeeOther(full.get_absolute_url())
+
+
+def _page_or_partial(request, name, context, status=HTTPStatus.OK):
+    """The form page, or with htmx the form alone, drawn in the item's slot below its text
+    (whatever element asked: the form's own target is the item, for when it succeeds)."""
+    if not request.htmx:
+        return render(request, f"debate/{name}.html", context, status=status)
+    response = render(request, f"debate/_{name}.html", context, status=status)
+    response["HX-Retarget"] = f"#post-{context['post'].pk}-slot"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def delete(request, pk):
+    post = _own_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        return _page_or_partial(request, "post_delete", {"post": full, "article": full.article})
+    discussion.post_delete(post, member=request.user)
+    noun = full.get_kind_display().lower()
+    if request.htmx:
+        return _item_response(request, pk, announcement=f"Your {noun} is deleted.")
+    messages.success(request, f"Your {noun} is deleted.")
+    return HttpResponseSeeOther(full.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def report(request, pk):
+    post = _visible_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    if post.author_id == request.user.pk:
+        raise PermissionDenied("You cannot report what you wrote yourself.")
+    form = ReportForm(request.POST or None)
+    context = {"post": full, "article": full.article, "form": form}
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        return _page_or_partial(request, "post_report", context)
+    if not form.is_valid():
+        return _page_or_partial(request, "post_report", context, HTTPStatus.BAD_REQUEST)
+    try:
+        discussion.report_file(
+            post,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except discussion.DiscussionError as refused:
+        context["error"] = refused.message
+        return _page_or_partial(request, "post_report", context, HTTPStatus.CONFLICT)
+    thanks = "Thank you: moderators will look at it."
+    if request.htmx:
+        return _item_response(request, pk, announcement=f"Reported. {thanks}")
+    messages.success(request, f"Reported. {thanks}")
+    return HttpResponseSeeOther(full.get_absolute_url())
+
