@@ -134,7 +134,7 @@ class PostAdmin(admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status: PostStatus, verb: str):
         changed = skipped = 0
-        for post in queryset.only("id", "status"):
+        for post in queryset.select_related(None).only("id", "status"):
             if status == PostStatus.PUBLISHED and post.status == PostStatus.DELETED:
                 skipped += 1  # what an author took back stays taken back
                 continue
