@@ -123,7 +123,7 @@ def make_post(make_member):
     def make(author=None, *, position=None, parent=None, article=None, body=None,
              status=PostStatus.PUBLISHED, created_at=None):  # fmt: skip
         n = next(clock)
-        author = author or make_member()
+        author = author or make_member(password=None)
         if parent is not None:
             target = discussion.Target(parent.article, PostKind.REPLY, parent=parent)
         elif position is not None:
