@@ -141,7 +141,9 @@ class PostAdmin(admin.ModelAdmin):
             if status == PostStatus.PUBLISHED and post.status == PostStatus.HELD:
                 reports_dismiss(post, actor=request.user)
                 changed += 1
-            elif post_status_change(post, status, actor=request.user, reason=f"{verb} in the admin"):
+            elif post_status_change(
+                post, status, actor=request.user, reason=f"{verb} in the admin"
+            ):
                 changed += 1
         noun = "post" if changed == 1 else "posts"
         self.message_user(request, f"{verb} {changed} {noun}.", messages.SUCCESS)

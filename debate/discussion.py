@@ -166,9 +166,10 @@ def post_create(*, author, target: Target, body_md: str, now: datetime | None = 
                 pk=parent.parent_id
             )
         root_id, depth = parent.root_id or parent.pk, parent.depth + 1
-    elif target.kind == PostKind.REBUTTAL:
-        if target.position is None or target.position.article_id != target.article.pk:
-            raise ValueError("A rebuttal needs a side of the same article.")
+    elif target.kind == PostKind.REBUTTAL and (
+        target.position is None or target.position.article_id != target.article.pk
+    ):
+        raise ValueError("A rebuttal needs a side of the same article.")
     with transaction.atomic():
         # One post at a time per member, so two quick posts cannot both pass the limits.
         get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
@@ -274,10 +275,14 @@ def post_delete(post: Post, *, member, now: datetime | None = None) -> bool:
     """The author takes back their post: it stays as "[deleted]" so replies keep their place."""
     if post.author_id != getattr(member, "pk", None):
         raise NotAllowed("Only the author can delete this.")
-    return post_status_change(post, PostStatus.DELETED, actor=member, reason="deleted by the author", now=now)
+    return post_status_change(
+        post, PostStatus.DELETED, actor=member, reason="deleted by the author", now=now
+    )
 
 
-def posts_purge_deleted(*, older_than: timedelta, now: datetime | None = None, dry_run=False) -> int:
+def posts_purge_deleted(
+    *, older_than: timedelta, now: datetime | None = None, dry_run=False
+) -> int:
     """Blank the text (and edit history) of posts their authors deleted before the cutoff."""
     cutoff = (now or timezone.now()) - older_than
     with transaction.atomic():
@@ -342,7 +347,9 @@ def report_file(
                     post=current, reporter=reporter, reason=reason, note=note, created_at=now
                 )
         except IntegrityError:
-            raise DiscussionError("You have already reported this. Moderators will look at it.")
+            raise DiscussionError(
+                "You have already reported this. Moderators will look at it."
+            ) from None
         Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
         if current.status == PostStatus.PUBLISHED and _should_hold(current, now):
             post_status_change(current, PostStatus.HELD, reason="reported by members", now=now)
@@ -359,7 +366,9 @@ def reports_dismiss(post: Post, *, actor=None, now: datetime | None = None) -> i
         )
         Post.objects.filter(pk=post.pk).update(report_count=F("report_count") - resolved)
         if current.status == PostStatus.HELD:
-            post_status_change(current, PostStatus.PUBLISHED, actor=actor, reason="reports dismissed", now=now)
+            post_status_change(
+                current, PostStatus.PUBLISHED, actor=actor, reason="reports dismissed", now=now
+            )
     return resolved
 
 
@@ -369,7 +378,9 @@ def reports_withdraw(member, *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         reports = list(
-            Report.objects.select_for_update().filter(reporter=member).values_list("pk", "post_id", "state")
+            Report.objects.select_for_update()
+            .filter(reporter=member)
+            .values_list("pk", "post_id", "state")
         )
         if not reports:
             return 0

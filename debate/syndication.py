@@ -40,8 +40,15 @@ class ArticleFeed(Feed):
                 created_at__lte=closed,
             )
             .select_related("author", "position")
-            .only("id", "kind", "body_html", "created_at", "edited_at", "author__display_name",
-                  "position__label")  # fmt: skip
+            .only(
+                "id",
+                "kind",
+                "body_html",
+                "created_at",
+                "edited_at",
+                "author__display_name",
+                "position__label",
+            )
             .order_by("-id")[:FEED_ITEMS]
         )
 

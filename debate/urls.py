@@ -7,7 +7,7 @@ from django.urls import include, path
 from . import health
 from .caching import anonymous_cache
 from .syndication import ArticleFeed
-from .views import articles, discussion, voting
+from .views import articles, discussion, posting, voting
 
 debate_patterns = (
     [
@@ -30,7 +30,7 @@ debate_patterns = (
         ),
         path(
             "articles/<slug:slug>/sides/<slug:position_slug>/rebut/",
-            discussion.rebut,
+            posting.rebut,
             name="rebut",
         ),
         path(
@@ -38,7 +38,7 @@ debate_patterns = (
             anonymous_cache(discussion.article_comments),
             name="article_comments",
         ),
-        path("articles/<slug:slug>/discussion/comment/", discussion.comment, name="comment"),
+        path("articles/<slug:slug>/discussion/comment/", posting.comment, name="comment"),
         path("articles/<slug:slug>/feed/", ArticleFeed(), name="article_feed"),
         path("posts/<int:pk>/", anonymous_cache(discussion.post_detail), name="post_detail"),
         path(
@@ -46,10 +46,10 @@ debate_patterns = (
             anonymous_cache(discussion.thread_replies),
             name="thread_replies",
         ),
-        path("posts/<int:pk>/reply/", discussion.reply, name="reply"),
-        path("posts/<int:pk>/edit/", discussion.edit, name="edit"),
-        path("posts/<int:pk>/delete/", discussion.delete, name="delete"),
-        path("posts/<int:pk>/report/", discussion.report, name="report"),
+        path("posts/<int:pk>/reply/", posting.reply, name="reply"),
+        path("posts/<int:pk>/edit/", posting.edit, name="edit"),
+        path("posts/<int:pk>/delete/", posting.delete, name="delete"),
+        path("posts/<int:pk>/report/", posting.report, name="report"),
     ],
     "debate",
 )

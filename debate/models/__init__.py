@@ -17,21 +17,21 @@ from .discussion import (
 from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
 
 __all__ = [
+    "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "Article",
     "ModerationStatus",
     "Position",
-    "MAX_REPLY_DEPTH",
     "Post",
     "PostCount",
     "PostKind",
     "PostQuerySet",
     "PostRevision",
     "PostStatus",
+    "RenderedMarkdown",
     "Report",
     "ReportReason",
     "ReportState",
-    "RenderedMarkdown",
     "Stance",
     "SympathyVote",
     "SympathyVoteQuerySet",

@@ -62,7 +62,7 @@ class PostQuerySet(models.QuerySet):
         """What a list of threads shows: published items, the placeholders of items that
         still have published replies under them, and the viewer's own items whatever their
         state (a member sees what they wrote at once)."""
-        shown = Q(status=PostStatus.PUBLISHED) | Q(thread_reply_count__gt=0)
+        shown = Q(status=PostStatus.PUBLISHED) | Q(reply_count__gt=0) | Q(thread_reply_count__gt=0)
         if viewer is not None and viewer.is_authenticated:
             shown |= Q(author_id=viewer.pk)
         return self.filter(shown)
@@ -82,7 +82,8 @@ class PostQuerySet(models.QuerySet):
         for n, queryset in enumerate(lists):
             queryset = queryset.listed_for(viewer).for_display().order_by("-id")[: per_page + 1]
             sql, part_params = queryset.query.sql_with_params()
-            parts.append(f"SELECT * FROM ({sql}) AS list_{n}")
+            # Django's own SQL with its parameters kept apart: nothing here comes from a request.
+            parts.append(f"SELECT * FROM ({sql}) AS list_{n}")  # noqa: S608
             params.extend(part_params)
         return self.raw(" UNION ALL ".join(parts), params)
 

@@ -1,32 +1,23 @@
-"""Rebuttals, replies and comments: reading threads, writing, editing, deleting, reporting.
+"""Reading the discussion: the article page's lists, "Show more", threads and permalinks.
 
-Every control is a link to a page with a plain form (POST/redirect/GET without JavaScript);
-htmx loads the same form in place and swaps the answer in (see templates/debate/_compose.html
-and _post.html). The writes are services in debate/discussion.py.
+Writing is in views/posting.py; both draw items with templates/debate/_thread.html and
+_post.html, and forms with _compose.html.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import wraps
-from http import HTTPStatus
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.http import require_safe
 
 from .. import discussion
-from ..forms import PostForm, ReportForm
+from ..forms import PostForm
 from ..models import Article, Post, PostKind, PostStatus, Report
 from ..sympathy import options_for
-from .common import HttpResponseSeeOther
 
 PER_PAGE = 20
 REPLIES_SHOWN = 3
@@ -108,9 +99,7 @@ def discussion_context(request, article, options) -> dict:
     now = timezone.now()
     sides = [option for option in options if option.position is not None]
     counts = {row.position_id: row.published for row in article.post_counts.all()}
-    top = list(
-        Post.objects.first_pages(article, [o.position for o in sides], viewer, PER_PAGE)
-    )
+    top = list(Post.objects.first_pages(article, [o.position for o in sides], viewer, PER_PAGE))
     _decorate(top, request, now)
     listings = {o.position.pk: Listing(count=counts.get(o.position.pk, 0)) for o in sides}
     comments = Listing(count=counts.get(None, 0))
@@ -223,10 +212,20 @@ def _thread(request, post):
 def _visible_post(request, pk):
     post = get_object_or_404(
         Post.objects.select_related("article", "position").only(
-            "id", "kind", "status", "author_id", "root_id", "parent_id", "depth",
-            "position__label", "position__slug", "position__order",
-            "article__slug", "article__title", "article_id",
-        ),  # fmt: skip
+            "id",
+            "kind",
+            "status",
+            "author_id",
+            "root_id",
+            "parent_id",
+            "depth",
+            "position__label",
+            "position__slug",
+            "position__order",
+            "article__slug",
+            "article__title",
+            "article_id",
+        ),
         pk=pk,
     )
     if post.status == PostStatus.PENDING and post.author_id != getattr(request.user, "pk", None):
@@ -258,29 +257,7 @@ def thread_replies(request, pk):
     return render(request, "debate/_replies.html", {"parent": root, "expanded": True})
 
 
-# Writing -----------------------------------------------------------------------------------
-
-
-def member_or_keep_text(view):
-    """Members only; a signed-out POST (an expired session) gets its text back, not a redirect
-    that would lose it."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
-        if request.htmx:
-            # The form's draft stays in the browser (static/js/drafts.js) until it is posted.
-            return HttpResponseClientRedirect(login_url)
-        if request.method == "POST":
-            context = {"text": request.POST.get("body", ""), "login_url": login_url}
-            return render(
-                request, "debate/signed_out.html", context, status=HTTPStatus.FORBIDDEN
-            )
-        return redirect(login_url)
-
-    return wrapped
+# What the page draws of the forms ------------------------------------------------
 
 
 @dataclass
@@ -331,204 +308,3 @@ def _compose_for(article, kind, *, side=None, parent=None) -> Compose:
         submit_label="Post reply",
         heading="Reply",
     )
-
-
-def _compose_response(request, compose: Compose, *, article, status=HTTPStatus.OK, parent=None):
-    context = {"compose": compose, "article": article, "parent": parent}
-    if request.htmx:
-        return render(request, "debate/_compose.html", context, status=status)
-    return render(request, "debate/post_compose.html", context, status=status)
-
-
-def _write(request, compose: Compose, target: discussion.Target, *, parent=None):
-    article = target.article
-    if request.method == "GET":
-        compose.form = PostForm()
-        return _compose_response(request, compose, article=article, parent=parent)
-    if "cancel" in request.POST:
-        compose.is_open = False
-        return _compose_response(request, compose, article=article, parent=parent)
-    form = PostForm(request.POST)
-    compose.form = form
-    if not form.is_valid():
-        return _compose_response(
-            request, compose, article=article, parent=parent, status=HTTPStatus.BAD_REQUEST
-        )
-    body = form.cleaned_data["body"]
-    if "preview" in request.POST:
-        compose.preview = discussion.render_preview(body)
-        return _compose_response(request, compose, article=article, parent=parent)
-    try:
-        post = discussion.post_create(author=request.user, target=target, body_md=body)
-    except discussion.PostingLimited as refused:
-        compose.error = refused.message
-        response = _compose_response(
-            request, compose, article=article, parent=parent,
-            status=HTTPStatus.TOO_MANY_REQUESTS,
-        )  # fmt: skip
-        response["Retry-After"] = str(refused.retry_after)
-        return response
-    except discussion.DiscussionError as refused:
-        compose.error = refused.message
-        return _compose_response(
-            request, compose, article=article, parent=parent, status=HTTPStatus.CONFLICT
-        )
-    if request.htmx:
-        post = Post.objects.for_display().get(pk=post.pk)
-        _decorate([post], request, timezone.now())
-        post.more_replies = 0
-        compose.is_open = False
-        compose.form = None
-        context = {"compose": compose, "article": article, "parent": parent, "new_post": post,
-                   "announcement": f"Your {post.get_kind_display().lower()} is posted."}  # fmt: skip
-        return render(request, "debate/_compose.html", context)
-    if post.kind == PostKind.REPLY:
-        return HttpResponseSeeOther(post.get_absolute_url())
-    return HttpResponseSeeOther(f"{article.get_absolute_url()}#post-{post.pk}")
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def rebut(request, slug, position_slug):
-    article = _article(slug)
-    side = _side(article, position_slug)
-    compose = _compose_for(article, PostKind.REBUTTAL, side=side)
-    target = discussion.Target(article=article, kind=PostKind.REBUTTAL, position=side.position)
-    return _write(request, compose, target)
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def comment(request, slug):
-    article = _article(slug)
-    compose = _compose_for(article, PostKind.COMMENT)
-    return _write(request, compose, discussion.Target(article=article, kind=PostKind.COMMENT))
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def reply(request, pk):
-    parent = _visible_post(request, pk)
-    if parent.status != PostStatus.PUBLISHED:
-        raise Http404("That post is not open to replies.")
-    parent_shown = Post.objects.for_display().get(pk=pk)
-    compose = _compose_for(parent.article, PostKind.REPLY, parent=parent)
-    target = discussion.Target(article=parent.article, kind=PostKind.REPLY, parent=parent)
-    return _write(request, compose, target, parent=parent_shown)
-
-
-def _own_post(request, pk):
-    post = _visible_post(request, pk)
-    if post.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can do that.")
-    return post
-
-
-def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
-    """The re-rendered item (htmx swaps it in place of the old one)."""
-    post = Post.objects.for_display().get(pk=post_pk)
-    _decorate([post], request, timezone.now(), _reported_by(_viewer(request), [post.pk]))
-    return render(request, template, {"post": post, "swap": True, **extra})
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def edit(request, pk):
-    post = _own_post(request, pk)
-    full = Post.objects.select_related("article").get(pk=pk)
-    context = {"post": full, "article": full.article}
-    if not discussion.post_can_edit(full, request.user):
-        context["error"] = (
-            "This can no longer be edited: posts can be edited for 15 minutes after posting, "
-            "and not once they have been reported."
-        )
-        form = PostForm(request.POST or None, initial={"body": full.body_md})
-        context["form"] = form
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
-    if request.method == "GET" or "cancel" in request.POST:
-        if "cancel" in request.POST:
-            if request.htmx:
-                return _item_response(request, pk)
-            return HttpResponseSeeOther(full.get_absolute_url())
-        context["form"] = PostForm(initial={"body": full.body_md})
-        return _page_or_partial(request, "post_edit", context)
-    form = PostForm(request.POST)
-    context["form"] = form
-    if not form.is_valid():
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.BAD_REQUEST)
-    if "preview" in request.POST:
-        context["preview"] = discussion.render_preview(form.cleaned_data["body"])
-        return _page_or_partial(request, "post_edit", context)
-    try:
-        discussion.post_edit(post, editor=request.user, body_md=form.cleaned_data["body"])
-    except discussion.NotAllowed as refused:
-        context["error"] = refused.message
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
-    if request.htmx:
-        return _item_response(request, pk, announcement="Your changes are saved.")
-    return HttpResponseSeeOther(full.get_absolute_url())
-
-
-def _page_or_partial(request, name, context, status=HTTPStatus.OK):
-    """The form page, or with htmx the form alone, drawn in the item's slot below its text
-    (whatever element asked: the form's own target is the item, for when it succeeds)."""
-    if not request.htmx:
-        return render(request, f"debate/{name}.html", context, status=status)
-    response = render(request, f"debate/_{name}.html", context, status=status)
-    response["HX-Retarget"] = f"#post-{context['post'].pk}-slot"
-    response["HX-Reswap"] = "innerHTML"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def delete(request, pk):
-    post = _own_post(request, pk)
-    full = Post.objects.select_related("article").get(pk=pk)
-    if request.method == "GET" or "cancel" in request.POST:
-        if "cancel" in request.POST:
-            if request.htmx:
-                return _item_response(request, pk)
-            return HttpResponseSeeOther(full.get_absolute_url())
-        return _page_or_partial(request, "post_delete", {"post": full, "article": full.article})
-    discussion.post_delete(post, member=request.user)
-    noun = full.get_kind_display().lower()
-    if request.htmx:
-        return _item_response(request, pk, announcement=f"Your {noun} is deleted.")
-    messages.success(request, f"Your {noun} is deleted.")
-    return HttpResponseSeeOther(full.get_absolute_url())
-
-
-@require_http_methods(["GET", "POST"])
-@member_or_keep_text
-def report(request, pk):
-    post = _visible_post(request, pk)
-    full = Post.objects.select_related("article").get(pk=pk)
-    if post.author_id == request.user.pk:
-        raise PermissionDenied("You cannot report what you wrote yourself.")
-    form = ReportForm(request.POST or None)
-    context = {"post": full, "article": full.article, "form": form}
-    if request.method == "GET" or "cancel" in request.POST:
-        if "cancel" in request.POST:
-            if request.htmx:
-                return _item_response(request, pk)
-            return HttpResponseSeeOther(full.get_absolute_url())
-        return _page_or_partial(request, "post_report", context)
-    if not form.is_valid():
-        return _page_or_partial(request, "post_report", context, HTTPStatus.BAD_REQUEST)
-    try:
-        discussion.report_file(
-            post,
-            reporter=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-    except discussion.DiscussionError as refused:
-        context["error"] = refused.message
-        return _page_or_partial(request, "post_report", context, HTTPStatus.CONFLICT)
-    thanks = "Thank you: moderators will look at it."
-    if request.htmx:
-        return _item_response(request, pk, announcement=f"Reported. {thanks}")
-    messages.success(request, f"Reported. {thanks}")
-    return HttpResponseSeeOther(full.get_absolute_url())
-

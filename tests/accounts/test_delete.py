@@ -27,9 +27,7 @@ def voter(make_member, article):
     VoteChange.objects.create(
         article=article, member=member, to_stance=Stance.POSITION, to_position=side_one
     )
-    Post.objects.create(
-        article=article, author=member, position=side_one, body_md="My argument."
-    )
+    Post.objects.create(article=article, author=member, position=side_one, body_md="My argument.")
     return member
 
 

@@ -15,7 +15,10 @@ def write(article):
     def write(author, body="A rebuttal.", position=None, status=ModerationStatus.PUBLISHED):
         return Post.objects.create(
             article=article,
-            author=author, position=position or side_one, body_md=body, status=status
+            author=author,
+            position=position or side_one,
+            body_md=body,
+            status=status,
         )
 
     write.sides = (side_one, side_two)

@@ -76,7 +76,9 @@ def test_member_edits_profile_then_deletes_account(
     member = make_member(email="ada@example.com", display_name="ada")
     Post.objects.create(
         article=article,
-        author=member, position=article.positions.first(), body_md="My point stands."
+        author=member,
+        position=article.positions.first(),
+        body_md="My point stands.",
     )
     sign_in_browser(page, member)
     page.goto(live_server.url + "/")

@@ -20,7 +20,9 @@ def lively_article(seed_article, make_member):
         )
     Post.objects.create(
         article=seed_article,
-        author=make_member(display_name="ada"), position=first, body_md="A *careful* reply."
+        author=make_member(display_name="ada"),
+        position=first,
+        body_md="A *careful* reply.",
     )
     return seed_article
 

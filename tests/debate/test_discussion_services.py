@@ -318,7 +318,9 @@ def test_three_reports_hide_a_comment_pending_review(make_post, veteran, article
     assert counts(article) == {None: 0}
 
 
-def test_reports_from_new_or_unverified_members_do_not_hide(make_post, veteran, make_member, article):
+def test_reports_from_new_or_unverified_members_do_not_hide(
+    make_post, veteran, make_member, article
+):
     post = make_post(article=article)
     newcomer, unverified = make_member(), make_member()
     EmailAddress.objects.create(user=newcomer, email=newcomer.email, verified=True)
