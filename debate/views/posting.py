@@ -75,7 +75,7 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
     compose.form = form
     if not form.is_valid():
         return _compose_response(
-            request, compose, article=article, parent=parent, status=HTTPStatus.BAD_REQUEST
+            request, compose, article=article, parent=parent, status=HTTPStatus.UNPROCESSABLE_ENTITY
         )
     body = form.cleaned_data["body"]
     if "preview" in request.POST:
@@ -168,7 +168,7 @@ def edit(request, pk):
         )
         form = PostForm(request.POST or None, initial={"body": full.body_md})
         context["form"] = form
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
@@ -179,7 +179,7 @@ def edit(request, pk):
     form = PostForm(request.POST)
     context["form"] = form
     if not form.is_valid():
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.BAD_REQUEST)
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.UNPROCESSABLE_ENTITY)
     if "preview" in request.POST:
         context["preview"] = discussion.render_preview(form.cleaned_data["body"])
         return _page_or_partial(request, "post_edit", context)
@@ -187,7 +187,7 @@ def edit(request, pk):
         discussion.post_edit(post, editor=request.user, body_md=form.cleaned_data["body"])
     except discussion.NotAllowed as refused:
         context["error"] = refused.message
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.FORBIDDEN)
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
     if request.htmx:
         return _item_response(request, pk, announcement="Your changes are saved.")
     return HttpResponseSeeOther(full.get_absolute_url())
@@ -239,7 +239,7 @@ def report(request, pk):
             return HttpResponseSeeOther(full.get_absolute_url())
         return _page_or_partial(request, "post_report", context)
     if not form.is_valid():
-        return _page_or_partial(request, "post_report", context, HTTPStatus.BAD_REQUEST)
+        return _page_or_partial(request, "post_report", context, HTTPStatus.UNPROCESSABLE_ENTITY)
     try:
         discussion.report_file(
             post,

@@ -2,13 +2,14 @@
 // - keep what a member types in localStorage (per form), restore it when the form is drawn
 //   again (after a reload, or after the sign-in an expired session sends them through), and
 //   forget it once the post went through;
-// - let htmx swap the answers that carry a form back (400 invalid, 403 too late, 409,
+// - let htmx swap the answers that carry a form back (422 invalid, 409 too late or twice,
 //   429 over the limit), so errors show next to the field with the text kept.
 // Without it (or without JavaScript) every form still posts and answers as a page.
 (function () {
   "use strict";
   var PREFIX = "both-sides:draft:";
-  var FORM_ERRORS = [400, 403, 409, 429];
+  // Not 400, 403, 404 or 500: in development django-htmx shows those as a whole page.
+  var FORM_ERRORS = [409, 422, 429];
 
   function storage() {
     try {
@@ -48,22 +49,27 @@
 
   // A post that went through (2xx, not a preview) no longer needs its draft.
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
     var store = storage();
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var form = trigger && trigger.target;
     if (!store || !form || !form.hasAttribute || !form.hasAttribute("data-draft-key")) return;
-    var submitter = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent &&
-      event.detail.requestConfig.triggeringEvent.submitter;
-    var name = submitter ? submitter.name : "";
+    var name = trigger.submitter ? trigger.submitter.name : "";
     if (event.detail.successful && name !== "preview") {
       store.removeItem(keyOf(form));
     }
   });
 
+  // The element that asked: the form (its submit event), else the swap's target.
+  function requester(detail) {
+    var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    return (trigger && trigger.target && trigger.target.closest) ? trigger.target : detail.target;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
-    var elt = detail.requestConfig && detail.requestConfig.elt;
-    if (FORM_ERRORS.indexOf(detail.xhr.status) === -1 || !elt || !elt.closest) return;
-    if (elt.closest("[data-swap-errors]")) {
+    var source = requester(detail);
+    if (FORM_ERRORS.indexOf(detail.xhr.status) === -1 || !source || !source.closest) return;
+    if (source.closest("[data-swap-errors]")) {
       detail.shouldSwap = true;
       detail.isError = false;
     }

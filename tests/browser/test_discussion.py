@@ -33,7 +33,7 @@ def argument(seed_article, make_post, make_member):
     make_post(
         alan,
         position=llm,
-        body="\"We tested it and it behaved\" is the evidence that fails under distribution "
+        body='"We tested it and it behaved" is the evidence that fails under distribution '
         "shift.\n\n> The map is not the territory.",
     )
     make_post(
@@ -86,12 +86,15 @@ def test_a_refused_rebuttal_shows_the_error_in_place_and_keeps_the_text(
 ):
     page = member_page
     page.goto(article_url)
+    page.evaluate("window.__marker = 1")
 
     page.get_by_role("link", name=f"Rebut {SIDE}").click()
     page.get_by_label("Your rebuttal").fill("Too short.")
     page.get_by_role("button", name="Post rebuttal").click()
 
     expect(page.get_by_text("Write at least 20 characters")).to_be_visible()
+    expect(page.get_by_role("heading", name="The two sides")).to_be_visible()
+    assert page.evaluate("window.__marker") == 1
     expect(page.get_by_label("Your rebuttal")).to_have_value("Too short.")
     expect(page.get_by_label("Your rebuttal")).to_have_attribute("aria-invalid", "true")
 
@@ -146,9 +149,7 @@ def test_member_reports_a_rebuttal_in_place(member_page, article_url, argument, 
     assert Report.objects.get().reporter == member
 
 
-def test_a_draft_survives_a_reload_and_is_forgotten_once_posted(
-    member_page, article_url, argument
-):
+def test_a_draft_survives_a_reload_and_is_forgotten_once_posted(member_page, article_url, argument):
     page = member_page
     page.goto(article_url)
     page.get_by_role("link", name="Add a comment").click()
@@ -258,6 +259,8 @@ def test_permalink_page_passes_axe(page, live_server, argument, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(live_server.url + argument.get_absolute_url())
 
-    expect(page.locator(f"#post-{argument.pk}")).to_have_class("post post--rebuttal post--highlight")
+    expect(page.locator(f"#post-{argument.pk}")).to_have_class(
+        "post post--rebuttal post--highlight"
+    )
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]

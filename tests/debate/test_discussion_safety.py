@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debate import discussion
-from debate.models import Post, PostCount, PostStatus, ReportReason
+from debate.models import Post, PostCount, PostStatus, Report, ReportReason
 from debate.recount import recount
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,8 @@ def test_hostile_markdown_and_name_come_out_inert(client, hostile_discussion, ar
 def test_the_admin_shows_a_report_note_as_text(client, hostile_discussion, make_member):
     client.force_login(make_member(is_staff=True, is_superuser=True))
 
-    html = client.get(reverse("admin:debate_report_change", args=[1])).content.decode()
+    report = Report.objects.get()
+    html = client.get(reverse("admin:debate_report_change", args=[report.pk])).content.decode()
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html

@@ -212,7 +212,7 @@ def test_no_edit_after_the_window_keeps_the_text_and_says_why(client, make_post,
         reverse("debate:edit", args=[post.pk]), {"body": "Too late to say this."}
     )
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.CONFLICT
     assert "can no longer be edited" in response.content.decode()
     assert "Too late to say this.</textarea>" in response.content.decode()
 
@@ -228,7 +228,7 @@ def test_no_edit_control_once_reported(client, make_post, make_member, side_one,
     response = client.post(
         reverse("debate:edit", args=[post.pk]), {"body": "Changing reported words."}
     )
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.CONFLICT
 
 
 def test_author_deletes_with_a_confirmation(client, make_post, side_one):
@@ -275,7 +275,7 @@ def test_a_report_needs_a_reason(client, make_post, make_member, side_one):
 
     response = client.post(reverse("debate:report", args=[post.pk]), {"reason": ""})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Choose a reason." in response.content.decode()
 
 

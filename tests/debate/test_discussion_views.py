@@ -120,7 +120,7 @@ def test_too_short_text_comes_back_with_the_error_beside_it_and_the_text_kept(
     response = member_client.post(rebut_url(article, side_one), {"body": "Too short."})
 
     html = html_of(response)
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Write at least 20 characters (you wrote 10)." in html
     assert 'aria-invalid="true"' in html
     assert ">Too short.</textarea>" in html
@@ -129,7 +129,7 @@ def test_too_short_text_comes_back_with_the_error_beside_it_and_the_text_kept(
 def test_too_long_text_is_refused(member_client, article, side_one):
     response = member_client.post(rebut_url(article, side_one), {"body": "x" * 10_001})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Keep it to 10000 characters" in html_of(response)
 
 
