@@ -1,7 +1,7 @@
 """Reading the discussion: the article page's lists, "Show more", threads and permalinks.
 
-Writing is in views/posting.py; both draw items with templates/debate/_thread.html and
-_post.html, and forms with _compose.html.
+Writing is in views/posting.py; both draw items with the discussion_tags template tags and
+forms with templates/debate/_compose.html.
 """
 
 from __future__ import annotations
@@ -38,15 +38,22 @@ def _viewer(request):
     return request.user if request.user.is_authenticated else None
 
 
-def _decorate(posts, request, now, reported_ids=frozenset()):
-    """What each item's controls depend on, computed once here rather than in the template."""
+def _decorate(posts, request, now, reported_ids=None):
+    """What each item's controls depend on, computed once here rather than in the template.
+
+    `reported_ids`: the posts the viewer has reported, unless the rows say it themselves
+    (the article page's reads select it).
+    """
     viewer = _viewer(request)
     viewer_id = viewer.pk if viewer else None
     for post in posts:
         post.mine = viewer_id is not None and post.author_id == viewer_id
         post.shows_text = post.status == PostStatus.PUBLISHED or post.mine
         post.can_edit = post.mine and discussion.post_can_edit(post, viewer, now)
-        post.reported = post.pk in reported_ids
+        if reported_ids is not None:
+            post.reported = post.pk in reported_ids
+        else:
+            post.reported = bool(getattr(post, "reported", False))
         post.shown_replies = []
 
 
@@ -76,18 +83,14 @@ def _reported_by(viewer, post_ids) -> frozenset:
 
 
 def _with_replies(request, roots) -> None:
-    """Fetch and attach the first replies of each thread: one query, plus one for a member's
-    own reports among everything shown."""
+    """Fetch and attach the first replies of each thread, in one query (which also says
+    which of them the viewer has reported)."""
     viewer = _viewer(request)
     replies = []
-    if any(root.thread_reply_count or root.mine for root in roots):
+    if any(root.thread_reply_count or root.reply_count or root.mine for root in roots):
         ids = [root.pk for root in roots]
         replies = list(Post.objects.first_replies(ids, viewer, REPLIES_SHOWN))
-    reported = _reported_by(viewer, [p.pk for p in roots] + [r.pk for r in replies])
-    now = timezone.now()
-    _decorate(replies, request, now, reported)
-    for root in roots:
-        root.reported = root.pk in reported
+    _decorate(replies, request, timezone.now())
     _attach_replies(roots, replies)
 
 
@@ -145,7 +148,8 @@ def _next_page(request, queryset):
     listing = Listing(posts=posts[:PER_PAGE])
     if len(posts) > PER_PAGE:
         listing.more_before = listing.posts[-1].pk
-    _decorate(listing.posts, request, timezone.now())
+    reported = _reported_by(viewer, [post.pk for post in listing.posts])
+    _decorate(listing.posts, request, timezone.now(), reported)
     _with_replies(request, listing.posts)
     return listing
 
@@ -245,7 +249,7 @@ def post_detail(request, pk):
             and o.position.pk == root.position_id
         )  # fmt: skip
     context = {"post": post, "root": root, "article": post.article, "side": side,
-               "highlight": post.pk}  # fmt: skip
+               "highlight": post.pk, "expanded": True}  # fmt: skip
     return render(request, "debate/post_detail.html", context)
 
 

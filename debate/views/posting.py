@@ -63,12 +63,24 @@ def _compose_response(request, compose: Compose, *, article, status=HTTPStatus.O
     return render(request, "debate/post_compose.html", context, status=status)
 
 
+def _back_to(article, compose: Compose, parent) -> str:
+    """Where a cancelled form leads without JavaScript: back to where it was opened."""
+    if parent is not None:
+        return parent.get_absolute_url()
+    anchor = compose.list_id.replace("posts-side-", "position-").replace(
+        "posts-comments", "discussion"
+    )
+    return f"{article.get_absolute_url()}#{anchor}"
+
+
 def _write(request, compose: Compose, target: discussion.Target, *, parent=None):
     article = target.article
     if request.method == "GET":
         compose.form = PostForm()
         return _compose_response(request, compose, article=article, parent=parent)
     if "cancel" in request.POST:
+        if not request.htmx:
+            return HttpResponseSeeOther(_back_to(article, compose, parent))
         compose.is_open = False
         return _compose_response(request, compose, article=article, parent=parent)
     form = PostForm(request.POST)
@@ -98,7 +110,7 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
         )
     if request.htmx:
         post = Post.objects.for_display().get(pk=post.pk)
-        _decorate([post], request, timezone.now())
+        _decorate([post], request, timezone.now(), frozenset())
         post.more_replies = 0
         compose.is_open = False
         compose.form = None

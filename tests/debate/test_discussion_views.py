@@ -227,3 +227,11 @@ def test_no_reply_to_a_removed_post(member_client, make_post, side_one):
     response = member_client.get(reverse("debate:reply", args=[root.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_cancel_without_javascript_goes_back_to_the_side(member_client, article, side_one):
+    response = member_client.post(rebut_url(article, side_one), {"body": "", "cancel": "1"})
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert response["Location"] == "/articles/a-debate/#position-side-one"
+    assert not Post.objects.exists()
