@@ -169,11 +169,17 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("post", "reporter", "reason", "state", "created_at")
+    list_display = ("post", "reporter", "reason", "state", "created_at", "permalink")
     list_filter = ("state", "reason")
     list_select_related = ("post__author", "post__position", "reporter")
-    fields = ("post", "reporter", "reason", "note", "state", "created_at", "resolved_at")
+    fields = (
+        "post", "permalink", "reporter", "reason", "note", "state", "created_at", "resolved_at"
+    )  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description="Where it is")
+    def permalink(self, obj):
+        return format_html('<a href="{}">Open the thread</a>', obj.post.get_absolute_url())
 
     def has_add_permission(self, request):
         return False

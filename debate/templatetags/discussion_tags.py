@@ -75,7 +75,7 @@ class Drawer:
             classes += " post--highlight"
         if not shows_text:
             classes += " post--placeholder"
-        if published or mine:
+        if shows_text:
             if post.author_id:
                 url = escape(_profile_url(post.author_name, self.prefix))
                 who = f'<a class="post__author" href="{url}">{escape(post.author_name)}</a>'

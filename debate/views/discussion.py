@@ -48,7 +48,10 @@ def _decorate(posts, request, now, reported_ids=None):
     viewer_id = viewer.pk if viewer else None
     for post in posts:
         post.mine = viewer_id is not None and post.author_id == viewer_id
-        post.shows_text = post.status == PostStatus.PUBLISHED or post.mine
+        # Authors see their own words whatever happened to them, unless they deleted them.
+        post.shows_text = post.status == PostStatus.PUBLISHED or (
+            post.mine and post.status != PostStatus.DELETED
+        )
         post.can_edit = post.mine and discussion.post_can_edit(post, viewer, now)
         if reported_ids is not None:
             post.reported = post.pk in reported_ids

@@ -78,9 +78,12 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
     if request.method == "GET":
         compose.form = PostForm()
         return _compose_response(request, compose, article=article, parent=parent)
+    # The form on a page of its own (after a sign-in, say) has no list to add the post to:
+    # with htmx too, its answers navigate like a plain form's.
+    standalone = not request.htmx or request.htmx.current_url_abs_path == compose.action
     if "cancel" in request.POST:
-        if not request.htmx:
-            return HttpResponseSeeOther(_back_to(article, compose, parent))
+        if standalone:
+            return _navigate(request, _back_to(article, compose, parent))
         compose.is_open = False
         return _compose_response(request, compose, article=article, parent=parent)
     form = PostForm(request.POST)
@@ -108,7 +111,7 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
         return _compose_response(
             request, compose, article=article, parent=parent, status=HTTPStatus.CONFLICT
         )
-    if request.htmx:
+    if not standalone:
         post = Post.objects.for_display().get(pk=post.pk)
         _decorate([post], request, timezone.now(), frozenset())
         post.more_replies = 0
@@ -119,8 +122,15 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
                    "announcement": announcement}  # fmt: skip
         return render(request, "debate/_compose.html", context)
     if post.kind == PostKind.REPLY:
-        return HttpResponseSeeOther(post.get_absolute_url())
-    return HttpResponseSeeOther(f"{article.get_absolute_url()}#post-{post.pk}")
+        return _navigate(request, post.get_absolute_url())
+    return _navigate(request, f"{article.get_absolute_url()}#post-{post.pk}")
+
+
+def _navigate(request, url: str):
+    """POST/redirect/GET: a 303 for a plain form, HX-Redirect for htmx."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseSeeOther(url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -132,7 +132,7 @@ def test_member_comments_edits_and_deletes_in_place(member_page, article_url, ar
 
     mine.get_by_role("link", name="Delete your comment").click()
     page.get_by_role("button", name="Delete", exact=True).click()
-    expect(mine).to_contain_text("[deleted]")
+    expect(mine.locator(".post__placeholder")).to_have_text("[deleted]")
     assert Post.objects.get(author=member).status == PostStatus.DELETED
 
 
@@ -164,6 +164,28 @@ def test_a_draft_survives_a_reload_and_is_forgotten_once_posted(member_page, art
     page.reload()
     page.get_by_role("link", name="Add a comment").click()
     expect(page.get_by_label("Your comment")).to_have_value("")
+
+
+def test_a_draft_survives_an_expired_session_and_the_sign_in_round_trip(
+    member_page, article_url, argument, member
+):
+    page = member_page
+    page.goto(article_url)
+    page.get_by_role("link", name=f"Rebut {SIDE}").click()
+    page.get_by_label("Your rebuttal").press_sequentially(ARGUMENT)
+    page.context.clear_cookies(name="sessionid")  # the session expires while they write
+
+    page.get_by_role("button", name="Post rebuttal").click()
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password").fill("a-long-enough-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_label("Your rebuttal")).to_have_value(ARGUMENT)
+    page.get_by_role("button", name="Post rebuttal").click()
+    expect(page.locator("#posts-side-yudkowsky-soares > li").first).to_contain_text(
+        "Correction needs the failure"
+    )
+    assert Post.objects.filter(author=member).count() == 1
 
 
 def test_without_javascript_rebut_preview_reply_and_report_work_as_forms(

@@ -235,3 +235,16 @@ def test_cancel_without_javascript_goes_back_to_the_side(member_client, article,
     assert response.status_code == HTTPStatus.SEE_OTHER
     assert response["Location"] == "/articles/a-debate/#position-side-one"
     assert not Post.objects.exists()
+
+
+def test_posting_with_htmx_from_the_forms_own_page_goes_to_the_new_item(
+    member_client, article, side_one
+):
+    url = rebut_url(article, side_one)
+
+    response = member_client.post(
+        url, {"body": ARGUMENT}, HTTP_HX_CURRENT_URL=f"http://testserver{url}", **HTMX
+    )
+
+    post = Post.objects.get()
+    assert response["HX-Redirect"] == f"/articles/a-debate/#post-{post.pk}"
