@@ -215,12 +215,21 @@ def edit(request, pk):
     return HttpResponseSeeOther(full.get_absolute_url())
 
 
+ACTION_TITLES = {
+    "post_edit": "Edit your post",
+    "post_delete": "Delete your post",
+    "post_report": "Report a post",
+}
+
+
 def _page_or_partial(request, name, context, status=HTTPStatus.OK):
-    """The form page, or with htmx the form alone, drawn in the item's slot below its text
-    (whatever element asked: the form's own target is the item, for when it succeeds)."""
+    """The form on a page, or with htmx the form alone, drawn in the item's slot below its
+    text (whatever element asked: the form's own target is the item, for when it succeeds)."""
+    partial = f"debate/_{name}.html"
     if not request.htmx:
-        return render(request, f"debate/{name}.html", context, status=status)
-    response = render(request, f"debate/_{name}.html", context, status=status)
+        context = {**context, "partial": partial, "title": ACTION_TITLES[name]}
+        return render(request, "debate/post_action.html", context, status=status)
+    response = render(request, partial, context, status=status)
     response["HX-Retarget"] = f"#post-{context['post'].pk}-slot"
     response["HX-Reswap"] = "innerHTML"
     return response
