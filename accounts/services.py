@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from debate.discussion import reports_withdraw
 from debate.models import SympathyVote, VoteChange
 
 from .models import User
@@ -12,8 +13,9 @@ def member_delete(member: User) -> None:
     """Delete a member and what is personal to them; keep the shape of the discussions.
 
     Their sympathy votes go, and each leaves a withdrawal in the (anonymous) vote history so
-    the history still adds up to the tally. Their rebuttals stay, with no author: pages show
-    them as by "[deleted member]".
+    the history still adds up to the tally. Their reports are withdrawn (the posts' counters
+    follow). Their rebuttals, replies and comments stay, with no author: pages show them as by
+    "[deleted member]".
     """
     # Lock the member first. A vote being cast now needs this row (its foreign-key check at
     # commit), so it either committed before the lock, and is read below and withdrawn, or
@@ -32,4 +34,5 @@ def member_delete(member: User) -> None:
         )
         for vote in votes
     )
+    reports_withdraw(member)
     member.delete()

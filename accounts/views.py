@@ -15,14 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from debate.models import Rebuttal
+from debate.models import Post
 from debate.siteurl import site_domain
 
 from .forms import DISPLAY_NAME_TAKEN, MemberDeleteForm, MemberSettingsForm
 from .models import DISPLAY_NAME_MAX_LENGTH, User
 from .services import member_delete
 
-REBUTTALS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
 
 
 def profile(request: HttpRequest, display_name: str) -> HttpResponse:
@@ -34,22 +34,23 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
         # One address per member, whatever the case someone typed; not permanent, since a
         # name can change hands.
         return redirect(member)
-    rebuttals = (
-        Rebuttal.objects.published()
+    posts = (
+        Post.objects.published()
         .filter(author=member)
-        .select_related("position__article")
+        .select_related("article", "position")
         .only(
             "id",
+            "kind",
             "body_html",
             "created_at",
+            "edited_at",
             "position__label",
-            "position__order",
-            "position__article__slug",
-            "position__article__title",
+            "article__slug",
+            "article__title",
         )
         .order_by("-created_at", "-id")
     )
-    page = Paginator(rebuttals, REBUTTALS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_profile.html", {"member": member, "page": page})
 
 

@@ -3,14 +3,18 @@ from django.contrib import admin, messages
 from django.db import models
 from django.template.defaultfilters import truncatechars
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from accounts.models import member_name
 
+from .discussion import post_status_change, reports_dismiss
 from .models import (
     Article,
-    ModerationStatus,
     Position,
-    Rebuttal,
+    Post,
+    PostRevision,
+    PostStatus,
+    Report,
     SympathyVote,
     Topic,
     VoteChange,
@@ -20,7 +24,7 @@ from .services import vote_withdraw
 # Moderators should know where they are: the site's name, not "Django administration".
 admin.site.site_header = "Both Sides moderation"
 admin.site.site_title = "Both Sides moderation"
-admin.site.index_title = "Articles, rebuttals and members"
+admin.site.index_title = "Articles, discussion and members"
 
 
 class PositionInline(admin.StackedInline):
@@ -57,22 +61,57 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
 
 
-@admin.register(Rebuttal)
-class RebuttalAdmin(admin.ModelAdmin):
-    # A moderator decides from what was written, so the list shows it, by whom and on which
-    # side; the article is a filter (a title column squeezes the text on laptop screens).
-    list_display = ("excerpt", "author_name", "position", "status", "written")
+class PostRevisionInline(admin.TabularInline):
+    model = PostRevision
+    fields = ("written_at", "replaced_at", "body_md")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "earlier text"
+    verbose_name_plural = "edit history (earlier texts)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "With open reports"), ("any", "Ever reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "any":
+            return queryset.filter(reports__isnull=False).distinct()
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    # A moderator decides from what was written, so the list shows it, by whom, where and on
+    # which side. Statuses change only through the actions (debate.discussion keeps the
+    # counters right); the text, author and side are never edited here.
+    list_display = (
+        "excerpt", "author_name", "kind", "article", "position", "status", "report_count", "written"
+    )  # fmt: skip
     list_display_links = ("excerpt",)
-    list_filter = ("status", "position__article")
+    list_filter = ("status", "kind", ReportedFilter, "article")
     search_fields = ("body_md", "author__display_name")
-    list_select_related = ("author", "position__article")
-    raw_id_fields = ("author", "position")
-    readonly_fields = ("created_at",)
+    list_select_related = ("author", "article", "position")
+    fields = (
+        "kind", "article", "position", "author", "parent", "status", "created_at", "edited_at",
+        "deleted_at", "reply_count", "report_count", "body_md", "permalink",
+    )  # fmt: skip
+    readonly_fields = fields
+    inlines = [PostRevisionInline]
     actions = ["publish", "hide", "remove"]
 
-    @admin.display(description="Rebuttal")
+    @admin.display(description="Text")
     def excerpt(self, obj):
-        return truncatechars(" ".join(obj.body_md.split()), 100)
+        return truncatechars(" ".join(obj.body_md.split()), 100) or obj.placeholder
 
     @admin.display(description="Written", ordering="created_at")
     def written(self, obj):
@@ -82,22 +121,71 @@ class RebuttalAdmin(admin.ModelAdmin):
     def author_name(self, obj):
         return member_name(obj.author)
 
-    def _set_status(self, request, queryset, status: ModerationStatus, verb: str):
-        count = queryset.update(status=status)
-        noun = "rebuttal" if count == 1 else "rebuttals"
-        self.message_user(request, f"{verb} {count} {noun}.", messages.SUCCESS)
+    @admin.display(description="Permalink")
+    def permalink(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
 
-    @admin.action(description="Publish selected rebuttals")
+    def has_add_permission(self, request):
+        return False  # members write; moderators judge
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # "remove" keeps the thread's shape and the counters right
+
+    def _set_status(self, request, queryset, status: PostStatus, verb: str):
+        changed = skipped = 0
+        for post in queryset.select_related(None).only("id", "status"):
+            if status == PostStatus.PUBLISHED and post.status == PostStatus.DELETED:
+                skipped += 1  # what an author took back stays taken back
+                continue
+            if status == PostStatus.PUBLISHED and post.status == PostStatus.HELD:
+                reports_dismiss(post, actor=request.user)
+                changed += 1
+            elif post_status_change(
+                post, status, actor=request.user, reason=f"{verb} in the admin"
+            ):
+                changed += 1
+        noun = "post" if changed == 1 else "posts"
+        self.message_user(request, f"{verb} {changed} {noun}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Left {skipped} deleted by their author{'s' if skipped != 1 else ''} as they are.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Publish selected posts", permissions=["change"])
     def publish(self, request, queryset):
-        self._set_status(request, queryset, ModerationStatus.PUBLISHED, "Published")
+        self._set_status(request, queryset, PostStatus.PUBLISHED, "Published")
 
-    @admin.action(description="Hide selected rebuttals")
+    @admin.action(description="Hide selected posts", permissions=["change"])
     def hide(self, request, queryset):
-        self._set_status(request, queryset, ModerationStatus.HIDDEN, "Hid")
+        self._set_status(request, queryset, PostStatus.HIDDEN, "Hid")
 
-    @admin.action(description="Remove selected rebuttals")
+    @admin.action(description="Remove selected posts", permissions=["change"])
     def remove(self, request, queryset):
-        self._set_status(request, queryset, ModerationStatus.REMOVED, "Removed")
+        self._set_status(request, queryset, PostStatus.REMOVED, "Removed")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("post", "reporter", "reason", "state", "created_at", "permalink")
+    list_filter = ("state", "reason")
+    list_select_related = ("post__author", "post__position", "reporter")
+    fields = (
+        "post", "permalink", "reporter", "reason", "note", "state", "created_at", "resolved_at"
+    )  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="Where it is")
+    def permalink(self, obj):
+        return format_html('<a href="{}">Open the thread</a>', obj.post.get_absolute_url())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SympathyVote)

@@ -73,7 +73,10 @@ def csrf_failure(request, reason=""):
     if _is_htmx(request):
         return _plain(CSRF_HTMX_MESSAGE, HTTPStatus.FORBIDDEN)
     no_cookie = reason.startswith("CSRF cookie not set")
-    return _page(request, "403_csrf.html", HTTPStatus.FORBIDDEN, {"no_cookie": no_cookie})
+    # A refused rebuttal, reply or comment: show the text back so it is not lost.
+    kept_text = request.POST.get("body", "") if request.method == "POST" else ""
+    context = {"no_cookie": no_cookie, "kept_text": kept_text}
+    return _page(request, "403_csrf.html", HTTPStatus.FORBIDDEN, context)
 
 
 def server_error(request):

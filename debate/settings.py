@@ -216,6 +216,18 @@ ACCOUNT_RATE_LIMITS = {
     "vote": "30/m/user",
 }
 
+# Discussion (debate.discussion): posts per member per window, counted from the database so
+# the limits hold without the cache; fewer for accounts younger than a day; the same text
+# twice within a few minutes is refused. Reports from this many members with a verified email
+# and a day's membership hide a post pending review.
+POST_LIMIT = int(os.environ.get("POST_LIMIT", "5"))
+POST_LIMIT_NEW_MEMBER = int(os.environ.get("POST_LIMIT_NEW_MEMBER", "2"))
+POST_LIMIT_WINDOW_SECONDS = 600
+POST_LIMIT_NEW_MEMBER_SECONDS = 86_400
+POST_DUPLICATE_WINDOW_SECONDS = 300
+REPORTS_TO_HIDE = int(os.environ.get("REPORTS_TO_HIDE", "3"))
+REPORTER_MIN_AGE_SECONDS = 86_400
+
 # Email goes out by SMTP when EMAIL_HOST is set; otherwise it is printed to the console so a
 # developer can follow the verification link.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import health
-from .caching import anonymous_cache, matching
-from .views import articles, site, voting
+from .caching import anonymous_cache, int_between, matching
+from .syndication import ArticleFeed
+from .views import articles, discussion, posting, site, voting
 
 # What the polled tally sends back as `seen`: debate.sympathy.Tally.version, counts joined by "-".
 TALLY_VERSION = matching(r"[0-9]{1,10}(?:-[0-9]{1,10}){0,15}", max_length=200)
+# "Show more" continues a list below the id of the last item shown.
+POST_ID = int_between(1, 2**63 - 1)
 
 debate_patterns = (
     [
@@ -28,6 +31,34 @@ debate_patterns = (
             anonymous_cache(voting.tally, query={"seen": TALLY_VERSION}),
             name="tally",
         ),
+        # Discussion: rebuttals of a side, comments on the article, replies in threads.
+        path(
+            "articles/<slug:slug>/sides/<slug:position_slug>/rebuttals/",
+            anonymous_cache(discussion.side_rebuttals, query={"before": POST_ID}),
+            name="side_rebuttals",
+        ),
+        path(
+            "articles/<slug:slug>/sides/<slug:position_slug>/rebut/",
+            posting.rebut,
+            name="rebut",
+        ),
+        path(
+            "articles/<slug:slug>/discussion/",
+            anonymous_cache(discussion.article_comments, query={"before": POST_ID}),
+            name="article_comments",
+        ),
+        path("articles/<slug:slug>/discussion/comment/", posting.comment, name="comment"),
+        path("articles/<slug:slug>/feed/", ArticleFeed(), name="article_feed"),
+        path("posts/<int:pk>/", anonymous_cache(discussion.post_detail), name="post_detail"),
+        path(
+            "posts/<int:pk>/replies/",
+            anonymous_cache(discussion.thread_replies),
+            name="thread_replies",
+        ),
+        path("posts/<int:pk>/reply/", posting.reply, name="reply"),
+        path("posts/<int:pk>/edit/", posting.edit, name="edit"),
+        path("posts/<int:pk>/delete/", posting.delete, name="delete"),
+        path("posts/<int:pk>/report/", posting.report, name="report"),
     ],
     "debate",
 )

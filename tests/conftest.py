@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from debate.models import Article, Position
+from debate.models import Article, Position, PostKind, PostStatus
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -101,6 +101,46 @@ def article(db) -> Article:
 def seed_article(db) -> Article:
     call_command("import_seed", str(SEEDS_DIR), verbosity=0)
     return Article.objects.get(slug="sympathy-for-both-sides-of-the-egregious-misalignment-debate")
+
+
+@pytest.fixture
+def make_post(make_member):
+    """Posts through the services, so counters stay right: make_post(position=side) for a
+    rebuttal, make_post(article=article) for a comment, make_post(parent=post) for a reply.
+
+    Each is dated a little after the previous one, long enough ago that posting limits,
+    duplicate checks and edit windows do not get in the way (pass `created_at` to choose).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from debate import discussion
+
+    clock = iter(range(1, 1_000_000))
+    start = timezone.now() - timedelta(days=60)
+
+    def make(author=None, *, position=None, parent=None, article=None, body=None,
+             status=PostStatus.PUBLISHED, created_at=None):  # fmt: skip
+        n = next(clock)
+        author = author or make_member(password=None)
+        if parent is not None:
+            target = discussion.Target(parent.article, PostKind.REPLY, parent=parent)
+        elif position is not None:
+            target = discussion.Target(position.article, PostKind.REBUTTAL, position=position)
+        else:
+            target = discussion.Target(article, PostKind.COMMENT)
+        post = discussion.post_create(
+            author=author,
+            target=target,
+            body_md=body or f"Post number {n}, with enough words to be an argument.",
+            now=created_at or start + timedelta(minutes=11 * n),
+        )
+        if status != PostStatus.PUBLISHED:
+            discussion.post_status_change(post, status)
+        return post
+
+    return make
 
 
 # Browser tests: Debian's Chromium driven by pytest-playwright.

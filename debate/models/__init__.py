@@ -1,17 +1,37 @@
 """The debate app's models, one module per concern; import them from here."""
 
 from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
-from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
+from .discussion import (
+    MAX_REPLY_DEPTH,
+    ModerationStatus,
+    Post,
+    PostCount,
+    PostKind,
+    PostQuerySet,
+    PostRevision,
+    PostStatus,
+    Report,
+    ReportReason,
+    ReportState,
+)
 from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
 
 __all__ = [
+    "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "Article",
     "ModerationStatus",
     "Position",
-    "Rebuttal",
-    "RebuttalQuerySet",
+    "Post",
+    "PostCount",
+    "PostKind",
+    "PostQuerySet",
+    "PostRevision",
+    "PostStatus",
     "RenderedMarkdown",
+    "Report",
+    "ReportReason",
+    "ReportState",
     "Stance",
     "SympathyVote",
     "SympathyVoteQuerySet",

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from ..models import Article
+from .discussion import discussion_context
 from .voting import _history, _sympathy_context
 
 
@@ -17,4 +18,5 @@ def article_detail(request, slug):
     article = get_object_or_404(articles, slug=slug)
     context = _sympathy_context(request, article)
     context["history"] = _history(article, context["options"])
+    context.update(discussion_context(request, article, context["options"]))
     return render(request, "debate/article_detail.html", context)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import DELETED_MEMBER_LABEL, User
 from accounts.services import member_delete
 from debate import services
-from debate.models import Rebuttal, Stance, SympathyVote, VoteChange
+from debate.models import Post, Stance, SympathyVote, VoteChange
 
 from .conftest import PASSWORD
 
@@ -27,7 +27,7 @@ def voter(make_member, article):
     VoteChange.objects.create(
         article=article, member=member, to_stance=Stance.POSITION, to_position=side_one
     )
-    Rebuttal.objects.create(author=member, position=side_one, body_md="My argument.")
+    Post.objects.create(article=article, author=member, position=side_one, body_md="My argument.")
     return member
 
 
@@ -54,7 +54,7 @@ def test_member_delete_removes_member_and_votes(voter):
 def test_member_delete_keeps_rebuttals_without_author(voter):
     member_delete(voter)
 
-    rebuttal = Rebuttal.objects.get()
+    rebuttal = Post.objects.get()
     assert rebuttal.author is None
     assert rebuttal.body_md == "My argument."
 
@@ -201,7 +201,7 @@ def test_delete_needs_sign_in(client, db):
 
 def test_deleted_author_is_named_deleted_member_by_the_filter(voter):
     member_delete(voter)
-    rebuttal = Rebuttal.objects.select_related("author").get()
+    rebuttal = Post.objects.select_related("author").get()
 
     html = Template("{% load members %}{{ rebuttal.author|member_name }}").render(
         Context({"rebuttal": rebuttal})

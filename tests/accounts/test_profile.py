@@ -3,7 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from debate.models import ModerationStatus, Rebuttal
+from debate.models import ModerationStatus, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +13,12 @@ def write(article):
     side_one, side_two = article.positions.all()
 
     def write(author, body="A rebuttal.", position=None, status=ModerationStatus.PUBLISHED):
-        return Rebuttal.objects.create(
-            author=author, position=position or side_one, body_md=body, status=status
+        return Post.objects.create(
+            article=article,
+            author=author,
+            position=position or side_one,
+            body_md=body,
+            status=status,
         )
 
     write.sides = (side_one, side_two)
@@ -56,7 +60,7 @@ def test_profile_lists_only_the_members_own_rebuttals(client, make_member, write
     html = client.get(member.get_absolute_url()).content.decode()
 
     assert "Grace&#x27;s point." not in html
-    assert "has not published a rebuttal yet" in html
+    assert "has not published a rebuttal, reply or comment yet" in html
 
 
 @pytest.mark.parametrize("count", [1, 25])

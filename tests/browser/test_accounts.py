@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
-from debate.models import Rebuttal
+from debate.models import Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,8 +74,11 @@ def test_member_edits_profile_then_deletes_account(
     page, live_server, sign_in_browser, make_member, article
 ):
     member = make_member(email="ada@example.com", display_name="ada")
-    Rebuttal.objects.create(
-        author=member, position=article.positions.first(), body_md="My point stands."
+    Post.objects.create(
+        article=article,
+        author=member,
+        position=article.positions.first(),
+        body_md="My point stands.",
     )
     sign_in_browser(page, member)
     page.goto(live_server.url + "/")
@@ -99,7 +102,7 @@ def test_member_edits_profile_then_deletes_account(
         page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")
     ).to_be_visible()
     assert not User.objects.filter(email="ada@example.com").exists()
-    assert Rebuttal.objects.get().author is None
+    assert Post.objects.get().author is None
 
 
 # --- axe: every account page, signed out and signed in, light and dark ---------------------
@@ -146,7 +149,9 @@ def test_member_account_page_has_no_axe_violations(
     scheme_page, live_server, sign_in_browser, make_member, article, path
 ):
     member = make_member(display_name="ada", bio="Counts things.")
-    Rebuttal.objects.create(author=member, position=article.positions.first(), body_md="*Yes.*")
+    Post.objects.create(
+        article=article, author=member, position=article.positions.first(), body_md="*Yes.*"
+    )
     sign_in_browser(scheme_page, member)
     scheme_page.goto(live_server.url + path)
 

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from debate.models import Rebuttal
+from debate.models import Post
 from debate.services import vote_cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +18,11 @@ def lively_article(seed_article, make_member):
         vote_cast(
             member=make_member(display_name=f"voter{n}"), article=seed_article, position=choice
         )
-    Rebuttal.objects.create(
-        author=make_member(display_name="ada"), position=first, body_md="A *careful* reply."
+    Post.objects.create(
+        article=seed_article,
+        author=make_member(display_name="ada"),
+        position=first,
+        body_md="A *careful* reply.",
     )
     return seed_article
 

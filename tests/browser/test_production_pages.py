@@ -134,20 +134,21 @@ def test_404_page_has_no_accessibility_violations(page, live_server, db):
 def test_moderator_hides_a_rebuttal_from_the_list(
     page, live_server, article, moderator, make_member, sign_in_browser
 ):
-    from debate.models import ModerationStatus, Rebuttal
+    from debate.models import Post, PostStatus
 
-    rebuttal = Rebuttal.objects.create(
+    rebuttal = Post.objects.create(
+        article=article,
         author=make_member(display_name="spammer"),
         position=article.positions.first(),
         body_md="Buy cheap pills",
     )
     sign_in_browser(page, moderator)
-    page.goto(f"{live_server.url}/admin/debate/rebuttal/")
+    page.goto(f"{live_server.url}/admin/debate/post/")
 
     page.get_by_role("row", name="Buy cheap pills").get_by_role("checkbox").check()
-    page.locator("select[name=action]").select_option(label="Hide selected rebuttals")
+    page.locator("select[name=action]").select_option(label="Hide selected posts")
     page.get_by_role("button", name="Go").click()
 
-    expect(page.get_by_text("Hid 1 rebuttal.")).to_be_visible()
+    expect(page.get_by_text("Hid 1 post.")).to_be_visible()
     rebuttal.refresh_from_db()
-    assert rebuttal.status == ModerationStatus.HIDDEN
+    assert rebuttal.status == PostStatus.HIDDEN

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from debate.models import ModerationStatus, Rebuttal, Stance, SympathyVote, VoteChange
+from debate.models import Post, PostStatus, Stance, SympathyVote, VoteChange
 from debate.services import vote_cast
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rebuttal(make_member, article):
-    return Rebuttal.objects.create(
+    return Post.objects.create(
+        article=article,
         author=make_member(display_name="spammer"),
         position=article.positions.first(),
         body_md="Buy cheap pills at example.com, the best pills in town",
@@ -22,7 +23,7 @@ def rebuttal(make_member, article):
 
 
 def test_rebuttal_list_shows_what_was_written_where_and_by_whom(moderator_client, rebuttal):
-    response = moderator_client.get(reverse("admin:debate_rebuttal_changelist"))
+    response = moderator_client.get(reverse("admin:debate_post_changelist"))
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
@@ -35,24 +36,27 @@ def test_rebuttal_list_uses_a_fixed_number_of_queries(
     moderator_client, rebuttal, make_member, django_assert_max_num_queries
 ):
     for n in range(10):
-        Rebuttal.objects.create(
-            author=make_member(display_name=f"m{n}"), position=rebuttal.position, body_md="x"
+        Post.objects.create(
+            article=rebuttal.article,
+            author=make_member(display_name=f"m{n}"),
+            position=rebuttal.position,
+            body_md="x",
         )
 
     with django_assert_max_num_queries(12):
-        moderator_client.get(reverse("admin:debate_rebuttal_changelist"))
+        moderator_client.get(reverse("admin:debate_post_changelist"))
 
 
 def test_hiding_rebuttals_from_the_list_says_how_many(moderator_client, rebuttal):
     response = moderator_client.post(
-        reverse("admin:debate_rebuttal_changelist"),
+        reverse("admin:debate_post_changelist"),
         {"action": "hide", ACTION_CHECKBOX_NAME: [rebuttal.pk]},
         follow=True,
     )
 
     rebuttal.refresh_from_db()
-    assert rebuttal.status == ModerationStatus.HIDDEN
-    assert "Hid 1 rebuttal." in [str(m) for m in response.context["messages"]]
+    assert rebuttal.status == PostStatus.HIDDEN
+    assert "Hid 1 post." in [str(m) for m in response.context["messages"]]
 
 
 def test_deleting_a_vote_in_the_admin_records_a_withdrawal(moderator_client, make_member, article):

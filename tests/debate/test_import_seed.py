@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from debate import feeds
-from debate.models import Article, Position, Rebuttal, SympathyVote, Topic
+from debate.models import Article, Position, Post, SympathyVote, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_changed_record_updates_the_article_and_keeps_votes_and_rebuttals(tmp_pa
     article = Article.objects.get(slug="a-fine-debate")
     yes = article.positions.get(slug="yes")
     SympathyVote.objects.create(member=member, article=article, stance="position", position=yes)
-    Rebuttal.objects.create(author=member, position=yes, body_md="Not so.")
+    Post.objects.create(article=yes.article, author=member, position=yes, body_md="Not so.")
 
     write(
         tmp_path,
@@ -175,7 +175,7 @@ def test_changed_record_updates_the_article_and_keeps_votes_and_rebuttals(tmp_pa
     assert article.title == "A finer debate"
     assert "More." in article.body_html
     assert article.votes.count() == 1
-    assert Rebuttal.objects.filter(position__article=article).count() == 1
+    assert Post.objects.filter(article=article).count() == 1
     assert "0 created, 1 updated, 0 unchanged." in out
 
 

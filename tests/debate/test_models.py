@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from debate.models import Article, Position, Rebuttal, Stance, SympathyVote, VoteChange
+from debate.models import Article, Position, Post, Stance, SympathyVote, VoteChange
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,8 @@ def test_article_body_is_rendered_again_when_changed(article):
 
 
 def test_rebuttal_body_is_sanitized_on_save(article, member):
-    rebuttal = Rebuttal.objects.create(
+    rebuttal = Post.objects.create(
+        article=article,
         author=member,
         position=article.positions.first(),
         body_md="<script>x</script> [a](javascript:x)",
@@ -77,8 +78,12 @@ def test_position_slug_is_unique_within_its_article(article):
 
 def test_rebuttal_status_must_be_one_of_its_choices(article, member):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rebuttal.objects.create(
-            author=member, position=article.positions.first(), body_md="x", status="deleted"
+        Post.objects.create(
+            article=article,
+            author=member,
+            position=article.positions.first(),
+            body_md="x",
+            status="gone",
         )
 
 

@@ -124,7 +124,7 @@ def test_a_nul_in_an_admin_list_filter_is_a_bad_request(moderator_client, nul_wa
     moderator_client.raise_request_exception = False
 
     response = moderator_client.get(
-        reverse("admin:debate_rebuttal_changelist") + "?status__exact=%00"
+        reverse("admin:debate_post_changelist") + "?status__exact=%00"
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST

@@ -1,0 +1,394 @@
+"""Discussion writes: posting rebuttals, replies and comments, editing, deleting, reporting, and
+every change of a post's status. Each is one small function inside one transaction that keeps
+the counters (debate.models.PostCount and each post's own) right with `F()`.
+
+Moderation goes through `post_status_change` too, so whatever it later records about a change
+is recorded for every change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from .markdown import render_markdown
+from .models import (
+    MAX_REPLY_DEPTH,
+    Article,
+    Position,
+    Post,
+    PostCount,
+    PostKind,
+    PostRevision,
+    PostStatus,
+    Report,
+    ReportReason,
+    ReportState,
+    SympathyVote,
+)
+from .models.discussion import EDIT_WINDOW
+
+BODY_MIN_LENGTH = 20
+BODY_MAX_LENGTH = 10_000
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+class DiscussionError(Exception):
+    """A write refused for a reason the member should read."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class PostingLimited(DiscussionError):
+    """Too many posts, or the same text again: answered with 429 and Retry-After."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotAllowed(DiscussionError):
+    """Not this member's to do (someone else's post, a closed edit window): 403."""
+
+
+# Posting -----------------------------------------------------------------------------------
+
+
+def _initial_status(author) -> PostStatus:
+    # Pre-moderation will hold some members' posts as pending here.
+    return PostStatus.PUBLISHED
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def posting_limits_check(author, body_md: str, now: datetime) -> None:
+    """Refuse a post over the member's limits, counted from their own recent posts.
+
+    One indexed query (author, created_at) over at most the last window's posts, so the
+    limits hold whether or not the cache answers: a number of posts per window (fewer for
+    accounts younger than a day), and the same text twice within a few minutes.
+    """
+    window = timedelta(seconds=_setting("POST_LIMIT_WINDOW_SECONDS", 600))
+    duplicate_window = timedelta(seconds=_setting("POST_DUPLICATE_WINDOW_SECONDS", 300))
+    new_member_age = timedelta(seconds=_setting("POST_LIMIT_NEW_MEMBER_SECONDS", 86_400))
+    if now - author.date_joined < new_member_age:
+        allowed = _setting("POST_LIMIT_NEW_MEMBER", 2)
+    else:
+        allowed = _setting("POST_LIMIT", 5)
+    since = now - max(window, duplicate_window)
+    recent = list(
+        Post.objects.filter(author=author, created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", "body_md")[: max(allowed, 1) + 50]
+    )
+    text = " ".join(body_md.split())
+    for created_at, earlier in recent:
+        if created_at > now - duplicate_window and " ".join(earlier.split()) == text:
+            wait = (created_at + duplicate_window - now).total_seconds()
+            raise PostingLimited(
+                "You posted this same text a moment ago. Change it, or wait "
+                f"{_minutes(wait)} to post it again.",
+                retry_after=math.ceil(wait),
+            )
+    in_window = sorted(created for created, _ in recent if created > now - window)
+    if len(in_window) >= allowed:
+        oldest_counted = in_window[len(in_window) - allowed]
+        wait = (oldest_counted + window - now).total_seconds()
+        raise PostingLimited(
+            f"You have posted {len(in_window)} times in the last {_minutes(window.seconds)}. "
+            f"You can post again in {_minutes(wait)}; what you wrote is kept below.",
+            retry_after=math.ceil(wait),
+        )
+
+
+def _count_published(post: Post, delta: int) -> None:
+    """Move every counter that counts `post` as published by `delta` (+1 or -1)."""
+    if post.kind == PostKind.REPLY:
+        if post.parent_id == post.root_id:
+            Post.objects.filter(pk=post.root_id).update(
+                reply_count=F("reply_count") + delta,
+                thread_reply_count=F("thread_reply_count") + delta,
+            )
+        else:
+            Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") + delta)
+            Post.objects.filter(pk=post.root_id).update(
+                thread_reply_count=F("thread_reply_count") + delta
+            )
+        return
+    counter = PostCount.objects.filter(article_id=post.article_id, position_id=post.position_id)
+    if counter.update(published=F("published") + delta):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: losing the race keeps the transaction usable
+            PostCount.objects.create(
+                article_id=post.article_id, position_id=post.position_id, published=max(delta, 0)
+            )
+    except IntegrityError:
+        counter.update(published=F("published") + delta)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a new post goes: a side (rebuttal), the article (comment) or a post (reply)."""
+
+    article: Article
+    kind: PostKind
+    position: Position | None = None
+    parent: Post | None = None
+
+
+def post_create(*, author, target: Target, body_md: str, now: datetime | None = None) -> Post:
+    """Publish what a member wrote where `target` says, within the member's posting limits."""
+    now = now or timezone.now()
+    parent = target.parent
+    root_id, depth = None, 0
+    if target.kind == PostKind.REPLY:
+        if parent is None or parent.article_id != target.article.pk:
+            raise ValueError("A reply needs a post of the same article to answer.")
+        if parent.depth >= MAX_REPLY_DEPTH:
+            # Threads stop indenting at the third level: answer beside the post instead.
+            parent = Post.objects.only("id", "root_id", "depth", "article_id").get(
+                pk=parent.parent_id
+            )
+        root_id, depth = parent.root_id or parent.pk, parent.depth + 1
+    elif target.kind == PostKind.REBUTTAL and (
+        target.position is None or target.position.article_id != target.article.pk
+    ):
+        raise ValueError("A rebuttal needs a side of the same article.")
+    with transaction.atomic():
+        # One post at a time per member, so two quick posts cannot both pass the limits.
+        get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
+        if target.kind == PostKind.REPLY:
+            status = Post.objects.filter(pk=target.parent.pk).values_list("status", flat=True)
+            if status.first() != PostStatus.PUBLISHED:
+                raise DiscussionError("That post is no longer open to replies.")
+        posting_limits_check(author, body_md, now)
+        post = Post.objects.create(
+            kind=target.kind,
+            article=target.article,
+            author=author,
+            position=target.position if target.kind == PostKind.REBUTTAL else None,
+            parent=parent if target.kind == PostKind.REPLY else None,
+            root_id=root_id,
+            depth=depth,
+            body_md=body_md,
+            status=_initial_status(author),
+            created_at=now,
+        )
+        if post.status == PostStatus.PUBLISHED:
+            _count_published(post, +1)
+    return post
+
+
+def render_preview(body_md: str) -> str:
+    """What a post will look like: the same sanitizing renderer it is saved through."""
+    return render_markdown(body_md)
+
+
+# Status, edits and deletion ----------------------------------------------------------------
+
+
+def post_status_change(
+    post: Post, status: PostStatus, *, actor=None, reason: str = "", now: datetime | None = None
+) -> bool:
+    """Put `post` in `status`, keeping every counter right; False when it already was.
+
+    The one way a post's status changes: authors deleting, reports hiding, moderators
+    publishing, hiding and removing. `actor` is None for the system; `reason` says why.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            Post.objects.select_for_update()
+            .only("id", "kind", "article_id", "position_id", "parent_id", "root_id", "status")
+            .get(pk=post.pk)
+        )
+        if current.status == status:
+            return False
+        changes = {"status": status, "status_changed_at": now}
+        if status == PostStatus.DELETED:
+            changes["deleted_at"] = now
+        Post.objects.filter(pk=post.pk).update(**changes)
+        was_published = current.status == PostStatus.PUBLISHED
+        if was_published != (status == PostStatus.PUBLISHED):
+            _count_published(current, +1 if status == PostStatus.PUBLISHED else -1)
+    for name, value in changes.items():
+        setattr(post, name, value)
+    return True
+
+
+def post_can_edit(post: Post, member, now: datetime | None = None) -> bool:
+    """Whether the edit control shows: the author, within the window, while not reported."""
+    now = now or timezone.now()
+    return (
+        member is not None
+        and member.is_authenticated
+        and post.author_id == member.pk
+        and post.status in {PostStatus.PUBLISHED, PostStatus.PENDING}
+        and now < post.created_at + EDIT_WINDOW
+        and post.report_count == 0
+    )
+
+
+def post_edit(post: Post, *, editor, body_md: str, now: datetime | None = None) -> Post:
+    """Replace the text of the editor's own post, keeping the previous text for moderators."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if post.author_id != getattr(editor, "pk", None):
+            raise NotAllowed("Only the author can edit this.")
+        if not post_can_edit(post, editor, now) or post.reports.exists():
+            raise NotAllowed(
+                "This can no longer be edited: posts can be edited for 15 minutes, "
+                "and not once they have been reported."
+            )
+        if body_md == post.body_md:
+            return post
+        PostRevision.objects.create(
+            post=post,
+            body_md=post.body_md,
+            written_at=post.edited_at or post.created_at,
+            replaced_at=now,
+        )
+        post.body_md = body_md
+        post.edited_at = now
+        post.save(update_fields=["body_md", "edited_at"])
+    return post
+
+
+def post_delete(post: Post, *, member, now: datetime | None = None) -> bool:
+    """The author takes back their post: it stays as "[deleted]" so replies keep their place."""
+    if post.author_id != getattr(member, "pk", None):
+        raise NotAllowed("Only the author can delete this.")
+    return post_status_change(
+        post, PostStatus.DELETED, actor=member, reason="deleted by the author", now=now
+    )
+
+
+def posts_purge_deleted(
+    *, older_than: timedelta, now: datetime | None = None, dry_run=False
+) -> int:
+    """Blank the text (and edit history) of posts their authors deleted before the cutoff."""
+    cutoff = (now or timezone.now()) - older_than
+    with transaction.atomic():
+        posts = Post.objects.filter(status=PostStatus.DELETED, deleted_at__lt=cutoff).exclude(
+            body_md="", body_html=""
+        )
+        ids = list(posts.select_for_update().values_list("pk", flat=True))
+        if not dry_run and ids:
+            PostRevision.objects.filter(post_id__in=ids).delete()
+            Post.objects.filter(pk__in=ids).update(body_md="", body_html="")
+    return len(ids)
+
+
+# Reports -----------------------------------------------------------------------------------
+
+
+def _qualifying_reporters(post: Post, now: datetime) -> list[int]:
+    """Open reporters whose word counts towards hiding: a verified email, a day's membership."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user_id=OuterRef("reporter_id"), verified=True)
+    age = timedelta(seconds=_setting("REPORTER_MIN_AGE_SECONDS", 86_400))
+    return list(
+        Report.objects.filter(
+            post_id=post.pk, state=ReportState.OPEN, reporter__date_joined__lte=now - age
+        )
+        .filter(Exists(verified))
+        .values_list("reporter_id", flat=True)
+    )
+
+
+def _should_hold(post: Post, now: datetime) -> bool:
+    reporters = _qualifying_reporters(post, now)
+    if len(reporters) < _setting("REPORTS_TO_HIDE", 3):
+        return False
+    if post.kind != PostKind.REBUTTAL:
+        return True
+    # One camp must not silence the other's arguments: at least one reporter is not in the
+    # camp of the side the rebuttal rebuts (their current vote is elsewhere, or none).
+    in_camp = set(
+        SympathyVote.objects.filter(
+            article_id=post.article_id, position_id=post.position_id, member_id__in=reporters
+        ).values_list("member_id", flat=True)
+    )
+    return any(reporter not in in_camp for reporter in reporters)
+
+
+def report_file(
+    post: Post, *, reporter, reason: ReportReason, note: str = "", now: datetime | None = None
+) -> Report:
+    """A member reports someone else's post; enough reports hide it pending review."""
+    now = now or timezone.now()
+    if post.author_id == reporter.pk:
+        raise NotAllowed("You cannot report what you wrote yourself.")
+    with transaction.atomic():
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        if current.status not in {PostStatus.PUBLISHED, PostStatus.HELD}:
+            raise DiscussionError("That post is no longer shown, so there is nothing to report.")
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    post=current, reporter=reporter, reason=reason, note=note, created_at=now
+                )
+        except IntegrityError:
+            raise DiscussionError(
+                "You have already reported this. Moderators will look at it."
+            ) from None
+        Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
+        if current.status == PostStatus.PUBLISHED and _should_hold(current, now):
+            post_status_change(current, PostStatus.HELD, reason="reported by members", now=now)
+    return report
+
+
+def reports_dismiss(post: Post, *, actor=None, now: datetime | None = None) -> int:
+    """Resolve a post's open reports; a post they had hidden pending review is shown again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        resolved = Report.objects.filter(post=current, state=ReportState.OPEN).update(
+            state=ReportState.RESOLVED, resolved_at=now
+        )
+        Post.objects.filter(pk=post.pk).update(report_count=F("report_count") - resolved)
+        if current.status == PostStatus.HELD:
+            post_status_change(
+                current, PostStatus.PUBLISHED, actor=actor, reason="reports dismissed", now=now
+            )
+    return resolved
+
+
+def reports_withdraw(member, *, now: datetime | None = None) -> int:
+    """Withdraw every report by `member` (their account is going); counters follow, and a post
+    their report had hidden pending review is shown again once the rest no longer suffice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reports = list(
+            Report.objects.select_for_update()
+            .filter(reporter=member)
+            .values_list("pk", "post_id", "state")
+        )
+        if not reports:
+            return 0
+        Report.objects.filter(pk__in=[pk for pk, _, _ in reports]).delete()
+        open_posts = [post_id for _, post_id, state in reports if state == ReportState.OPEN]
+        Post.objects.filter(pk__in=open_posts).update(report_count=F("report_count") - 1)
+        held = Post.objects.filter(pk__in=open_posts, status=PostStatus.HELD)
+        for post in held.only("id", "kind", "article_id", "position_id", "status"):
+            if not _should_hold(post, now):
+                post_status_change(post, PostStatus.PUBLISHED, reason="reports withdrawn", now=now)
+    return len(reports)

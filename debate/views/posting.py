@@ -1,0 +1,288 @@
+"""Writing rebuttals, replies and comments; editing, deleting and reporting them.
+
+Each control is a link to a page with a plain form (POST/redirect/GET without JavaScript);
+htmx loads the same form in place and swaps the answer in. The writes are services in
+debate/discussion.py; what the forms look like closed is decided in views/discussion.py.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import discussion
+from ..forms import PostForm, ReportForm
+from ..models import Post, PostKind, PostStatus
+from .common import HttpResponseSeeOther
+from .discussion import (
+    Compose,
+    _article,
+    _compose_for,
+    _decorate,
+    _reported_by,
+    _side,
+    _viewer,
+    _visible_post,
+)
+
+
+def member_or_keep_text(view):
+    """Members only; a signed-out POST (an expired session) gets its text back, not a redirect
+    that would lose it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+        if request.htmx:
+            # The form's draft stays in the browser (static/js/drafts.js) until it is posted.
+            return HttpResponseClientRedirect(login_url)
+        if request.method == "POST":
+            context = {"text": request.POST.get("body", ""), "login_url": login_url}
+            return render(request, "debate/signed_out.html", context, status=HTTPStatus.FORBIDDEN)
+        return redirect(login_url)
+
+    return wrapped
+
+
+def _compose_response(request, compose: Compose, *, article, status=HTTPStatus.OK, parent=None):
+    context = {"compose": compose, "article": article, "parent": parent}
+    if request.htmx:
+        return render(request, "debate/_compose.html", context, status=status)
+    return render(request, "debate/post_compose.html", context, status=status)
+
+
+def _back_to(article, compose: Compose, parent) -> str:
+    """Where a cancelled form leads without JavaScript: back to where it was opened."""
+    if parent is not None:
+        return parent.get_absolute_url()
+    anchor = compose.list_id.replace("posts-side-", "position-").replace(
+        "posts-comments", "discussion"
+    )
+    return f"{article.get_absolute_url()}#{anchor}"
+
+
+def _write(request, compose: Compose, target: discussion.Target, *, parent=None):
+    article = target.article
+    if request.method == "GET":
+        compose.form = PostForm()
+        return _compose_response(request, compose, article=article, parent=parent)
+    # The form on a page of its own (after a sign-in, say) has no list to add the post to:
+    # with htmx too, its answers navigate like a plain form's.
+    standalone = not request.htmx or request.htmx.current_url_abs_path == compose.action
+    if "cancel" in request.POST:
+        if standalone:
+            return _navigate(request, _back_to(article, compose, parent))
+        compose.is_open = False
+        return _compose_response(request, compose, article=article, parent=parent)
+    form = PostForm(request.POST)
+    compose.form = form
+    if not form.is_valid():
+        return _compose_response(
+            request, compose, article=article, parent=parent, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
+    body = form.cleaned_data["body"]
+    if "preview" in request.POST:
+        compose.preview = discussion.render_preview(body)
+        return _compose_response(request, compose, article=article, parent=parent)
+    try:
+        post = discussion.post_create(author=request.user, target=target, body_md=body)
+    except discussion.PostingLimited as refused:
+        compose.error = refused.message
+        response = _compose_response(
+            request, compose, article=article, parent=parent,
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )  # fmt: skip
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    except discussion.DiscussionError as refused:
+        compose.error = refused.message
+        return _compose_response(
+            request, compose, article=article, parent=parent, status=HTTPStatus.CONFLICT
+        )
+    if not standalone:
+        post = Post.objects.for_display().get(pk=post.pk)
+        _decorate([post], request, timezone.now(), frozenset())
+        post.more_replies = 0
+        compose.is_open = False
+        compose.form = None
+        announcement = f"Your {post.get_kind_display().lower()} is posted."
+        context = {"compose": compose, "article": article, "parent": parent, "new_post": post,
+                   "announcement": announcement}  # fmt: skip
+        return render(request, "debate/_compose.html", context)
+    if post.kind == PostKind.REPLY:
+        return _navigate(request, post.get_absolute_url())
+    return _navigate(request, f"{article.get_absolute_url()}#post-{post.pk}")
+
+
+def _navigate(request, url: str):
+    """POST/redirect/GET: a 303 for a plain form, HX-Redirect for htmx."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseSeeOther(url)
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def rebut(request, slug, position_slug):
+    article = _article(slug)
+    side = _side(article, position_slug)
+    compose = _compose_for(article, PostKind.REBUTTAL, side=side)
+    target = discussion.Target(article=article, kind=PostKind.REBUTTAL, position=side.position)
+    return _write(request, compose, target)
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def comment(request, slug):
+    article = _article(slug)
+    compose = _compose_for(article, PostKind.COMMENT)
+    return _write(request, compose, discussion.Target(article=article, kind=PostKind.COMMENT))
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def reply(request, pk):
+    parent = _visible_post(request, pk)
+    if parent.status != PostStatus.PUBLISHED:
+        raise Http404("That post is not open to replies.")
+    parent_shown = Post.objects.for_display().get(pk=pk)
+    compose = _compose_for(parent.article, PostKind.REPLY, parent=parent)
+    target = discussion.Target(article=parent.article, kind=PostKind.REPLY, parent=parent)
+    return _write(request, compose, target, parent=parent_shown)
+
+
+def _own_post(request, pk):
+    post = _visible_post(request, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can do that.")
+    return post
+
+
+def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
+    """The re-rendered item (htmx swaps it in place of the old one)."""
+    post = Post.objects.for_display().get(pk=post_pk)
+    _decorate([post], request, timezone.now(), _reported_by(_viewer(request), [post.pk]))
+    return render(request, template, {"post": post, "swap": True, **extra})
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def edit(request, pk):
+    post = _own_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    context = {"post": full, "article": full.article}
+    if not discussion.post_can_edit(full, request.user):
+        context["error"] = (
+            "This can no longer be edited: posts can be edited for 15 minutes after posting, "
+            "and not once they have been reported."
+        )
+        form = PostForm(request.POST or None, initial={"body": full.body_md})
+        context["form"] = form
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        context["form"] = PostForm(initial={"body": full.body_md})
+        return _page_or_partial(request, "post_edit", context)
+    form = PostForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.UNPROCESSABLE_ENTITY)
+    if "preview" in request.POST:
+        context["preview"] = discussion.render_preview(form.cleaned_data["body"])
+        return _page_or_partial(request, "post_edit", context)
+    try:
+        discussion.post_edit(post, editor=request.user, body_md=form.cleaned_data["body"])
+    except discussion.NotAllowed as refused:
+        context["error"] = refused.message
+        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+    if request.htmx:
+        return _item_response(request, pk, announcement="Your changes are saved.")
+    return HttpResponseSeeOther(full.get_absolute_url())
+
+
+ACTION_TITLES = {
+    "post_edit": "Edit your post",
+    "post_delete": "Delete your post",
+    "post_report": "Report a post",
+}
+
+
+def _page_or_partial(request, name, context, status=HTTPStatus.OK):
+    """The form on a page, or with htmx the form alone, drawn in the item's slot below its
+    text (whatever element asked: the form's own target is the item, for when it succeeds)."""
+    partial = f"debate/_{name}.html"
+    if not request.htmx:
+        context = {**context, "partial": partial, "title": ACTION_TITLES[name]}
+        return render(request, "debate/post_action.html", context, status=status)
+    response = render(request, partial, context, status=status)
+    response["HX-Retarget"] = f"#post-{context['post'].pk}-slot"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def delete(request, pk):
+    post = _own_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        return _page_or_partial(request, "post_delete", {"post": full, "article": full.article})
+    discussion.post_delete(post, member=request.user)
+    noun = full.get_kind_display().lower()
+    if request.htmx:
+        return _item_response(request, pk, announcement=f"Your {noun} is deleted.")
+    messages.success(request, f"Your {noun} is deleted.")
+    return HttpResponseSeeOther(full.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@member_or_keep_text
+def report(request, pk):
+    post = _visible_post(request, pk)
+    full = Post.objects.select_related("article").get(pk=pk)
+    if post.author_id == request.user.pk:
+        raise PermissionDenied("You cannot report what you wrote yourself.")
+    form = ReportForm(request.POST or None)
+    context = {"post": full, "article": full.article, "form": form}
+    if request.method == "GET" or "cancel" in request.POST:
+        if "cancel" in request.POST:
+            if request.htmx:
+                return _item_response(request, pk)
+            return HttpResponseSeeOther(full.get_absolute_url())
+        return _page_or_partial(request, "post_report", context)
+    if not form.is_valid():
+        return _page_or_partial(request, "post_report", context, HTTPStatus.UNPROCESSABLE_ENTITY)
+    try:
+        discussion.report_file(
+            post,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except discussion.DiscussionError as refused:
+        context["error"] = refused.message
+        return _page_or_partial(request, "post_report", context, HTTPStatus.CONFLICT)
+    thanks = "Thank you: moderators will look at it."
+    if request.htmx:
+        return _item_response(request, pk, announcement=f"Reported. {thanks}")
+    messages.success(request, f"Reported. {thanks}")
+    return HttpResponseSeeOther(full.get_absolute_url())
