@@ -36,7 +36,7 @@ Recount = Callable[..., list[Correction]]
 
 # Each family's recount function, in the order they run. Imported lazily by `families()` so that
 # modules defining them may import this one.
-COUNTER_FAMILIES: tuple[str, ...] = ()
+COUNTER_FAMILIES: tuple[str, ...] = ("debate.vote_counters.votes_recount",)
 
 
 def families() -> list[tuple[str, Recount]]:

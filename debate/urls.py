@@ -21,6 +21,7 @@ debate_patterns = (
         path("articles/<slug:slug>/vote/", voting.vote, name="vote"),
         path("articles/<slug:slug>/vote/withdraw/", voting.vote_withdraw, name="vote_withdraw"),
         path("articles/<slug:slug>/tally/", anonymous_cache(voting.tally), name="tally"),
+        path("articles/<slug:slug>/history/", anonymous_cache(voting.history), name="history"),
     ],
     "debate",
 )

@@ -2,7 +2,17 @@
 
 from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
 from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
-from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
+from .votes import (
+    Stance,
+    SympathyVote,
+    SympathyVoteQuerySet,
+    VoteChange,
+    VoteChangeQuerySet,
+    VoteCount,
+    VoteCountQuerySet,
+    VoteDay,
+    VoteDayQuerySet,
+)
 
 __all__ = [
     "RESERVED_POSITION_SLUG",
@@ -18,4 +28,8 @@ __all__ = [
     "Topic",
     "VoteChange",
     "VoteChangeQuerySet",
+    "VoteCount",
+    "VoteCountQuerySet",
+    "VoteDay",
+    "VoteDayQuerySet",
 ]

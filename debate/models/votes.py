@@ -15,7 +15,10 @@ class Stance(models.TextChoices):
 
 class SympathyVoteQuerySet(models.QuerySet):
     def tally(self, article):
-        """Counts per position id (None for "both equally"), in one query."""
+        """Counts per position id (None for "both equally"), counted from the votes.
+
+        Scans every vote of the article: pages read `VoteCount` instead.
+        """
         rows = self.filter(article=article).values("position_id").annotate(n=Count("id")).order_by()
         return {row["position_id"]: row["n"] for row in rows}
 
@@ -53,19 +56,28 @@ class SympathyVote(models.Model):
         return f"{self.member} on {self.article}: {self.position or 'both equally'}"
 
 
-class VoteChangeQuerySet(models.QuerySet):
-    def daily_moves(self, article):
-        """How many votes moved from which option to which, per day, oldest day first.
+MOVE_FIELDS = ("from_stance", "from_position_id", "to_stance", "to_position_id")
 
-        One GROUP BY query whose size depends on the number of days and options, not on the
-        number of votes; replaying it (debate.sympathy.History) gives each day's tally.
+
+class VoteChangeQuerySet(models.QuerySet):
+    def daily_moves(self):
+        """How many votes moved from which option to which, per article and day.
+
+        A GROUP BY over every history row of the articles: what `recount` checks the VoteDay
+        rollup against. Pages read the rollup instead.
         """
         return (
-            self.filter(article=article)
-            .annotate(day=TruncDate("created_at"))
-            .values("day", "from_stance", "from_position_id", "to_stance", "to_position_id")
+            self.annotate(day=TruncDate("created_at"))
+            .values(
+                "article_id",
+                "day",
+                "from_stance",
+                "from_position_id",
+                "to_stance",
+                "to_position_id",
+            )
             .annotate(n=Count("id"))
-            .order_by("day")
+            .order_by()
         )
 
 
@@ -106,3 +118,90 @@ class VoteChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stance or 'none'} → {self.to_stance or 'none'} on {self.article_id}"
+
+
+# Counters ----------------------------------------------------------------------------------
+# Pages read these few rows instead of counting votes. The services update them with F() in
+# the transaction that writes the vote and its VoteChange; `manage.py recount` rebuilds them
+# from those source rows (debate.counters.votes_recount). Position None is "both equally": a
+# plain unique constraint would let any number of such rows in (NULLs are distinct on SQLite
+# and PostgreSQL alike), so each table has one partial unique constraint per case.
+
+
+class VoteCountQuerySet(models.QuerySet):
+    def of_article(self, article):
+        return self.filter(article=article).values_list("position_id", "votes", "changes")
+
+
+class VoteCount(models.Model):
+    """How many members' votes on an article are for one option now, and how often it moved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="vote_counts")
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    votes = models.PositiveIntegerField(default=0)
+    # VoteChange rows that moved a vote into or out of this option: only ever grows, so the sum
+    # over an article's options is a version of everything its tally and chart show.
+    changes = models.PositiveBigIntegerField(default=0)
+
+    objects = VoteCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                condition=Q(position__isnull=False),
+                name="vote_count_per_position",
+            ),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(position__isnull=True),
+                name="vote_count_both_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.votes} for {self.position or 'both equally'} on {self.article_id}"
+
+
+class VoteDayQuerySet(models.QuerySet):
+    def history(self, article):
+        """Each day's moves per option, oldest first: rows of days by options, never of votes."""
+        return (
+            self.filter(article=article)
+            .order_by("day", "position_id")
+            .values("day", "position_id", "gained", "lost")
+        )
+
+
+class VoteDay(models.Model):
+    """The day's rollup of VoteChange for one option: how many votes came to it, how many left."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="vote_days")
+    day = models.DateField()
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    gained = models.PositiveIntegerField(default=0)
+    lost = models.PositiveIntegerField(default=0)
+
+    objects = VoteDayQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day", "position"],
+                condition=Q(position__isnull=False),
+                name="vote_day_per_position",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "day"],
+                condition=Q(position__isnull=True),
+                name="vote_day_both_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        option = self.position or "both equally"
+        return f"{self.day} {option}: +{self.gained} -{self.lost} on {self.article_id}"

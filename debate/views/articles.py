@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from ..models import Article
-from .voting import _history, _sympathy_context
+from .voting import _sympathy_context, history_html
 
 
 def article_list(request):
@@ -15,6 +15,7 @@ def article_list(request):
 def article_detail(request, slug):
     articles = Article.objects.defer("body_md").prefetch_related("topics")
     article = get_object_or_404(articles, slug=slug)
-    context = _sympathy_context(request, article)
-    context["history"] = _history(article, context["options"])
+    context = _sympathy_context(request, article, list(article.positions.all()))
+    if context["options"]:
+        context["history_html"] = history_html(article, context["options"], context["tally"])
     return render(request, "debate/article_detail.html", context)

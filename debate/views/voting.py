@@ -1,19 +1,23 @@
-"""Sympathy votes: cast, withdraw, and the polled tally."""
+"""Sympathy votes: cast, withdraw, the polled tally and the history chart."""
 
+import hashlib
 import logging
 from http import HTTPStatus
 
 from allauth.core import ratelimit
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
-from ..models import Article, SympathyVote, VoteChange
+from ..models import Article, Position, SympathyVote, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
 
@@ -25,13 +29,25 @@ VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
 UNKNOWN = object()
 
 
+# What the vote, the tally and the chart need of a position (not its evidence or summary).
+OPTION_FIELDS = ("id", "article_id", "slug", "label", "order")
+# Every vote and every tally that saw a change tells the page so; the chart then fetches
+# itself (hx-trigger="sympathy-moved from:body" in _sympathy_history.html).
+MOVED_EVENT = "sympathy-moved"
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _positions(article) -> list[Position]:
+    return list(Position.objects.filter(article=article).only(*OPTION_FIELDS))
+
+
 def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
     """The article's options, its tally and the member's choice: three queries at most.
 
     A view that has just written the member's choice passes it, saving the query.
     """
     if positions is None:
-        positions = list(article.positions.all())
+        positions = _positions(article)
     options = options_for(positions)
     if chosen is UNKNOWN:
         chosen = None
@@ -44,14 +60,39 @@ def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
         "article": article,
         "positions": positions,
         "options": options,
-        "tally": Tally.from_counts(options, SympathyVote.objects.tally(article)),
+        "tally": Tally.from_counters(options, VoteCount.objects.of_article(article)),
         "chosen": chosen,
     }
 
 
-def _history(article, options) -> History:
-    moves = VoteChange.objects.daily_moves(article)
-    return History.replay(options, moves, timezone.localdate())
+def history_html(article, options, tally) -> SafeString:
+    """The "How sympathy has moved" section, rendered once per version and shared.
+
+    Replaying the day rows and drawing the chart with its table costs far more than the rest
+    of the page, and only a vote, midnight or a renamed option changes it: the rendering is
+    cached (in Redis when configured) under the counters' version, today's date and the
+    options' labels. A cache that does not answer only costs the rendering.
+    """
+    today = timezone.localdate()
+    labels = "\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options)
+    digest = hashlib.blake2b(labels.encode(), digest_size=8).hexdigest()
+    key = f"sympathy-chart:{article.pk}:{tally.version}:{today.isoformat()}:{digest}"
+    try:
+        html = cache.get(key)
+    except Exception as error:  # Redis down: draw it, as the page cache does
+        logger.warning("chart cache unavailable: %s", error)
+        html = None
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - our own rendering, stored as rendered
+    history = History.replay(options, VoteDay.objects.history(article), today)
+    html = render_to_string(
+        "debate/_sympathy_history.html", {"article": article, "history": history}
+    )
+    try:
+        cache.set(key, str(html), CHART_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("chart cache unavailable: %s", error)
+    return html
 
 
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
@@ -86,14 +127,19 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
 
 
 def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
-    """The partial an htmx vote swaps in: the panel with the tally (and the chart out of band)."""
+    """The partial an htmx vote swaps in: the panel with the tally, and nothing else.
+
+    The chart follows with a request of its own (MOVED_EVENT), so drawing it never holds up
+    the vote.
+    """
     context = _sympathy_context(request, article, positions, chosen)
-    if status == HTTPStatus.OK:
-        context["history"] = _history(article, context["options"])
-    # Only this partial swaps other parts of the page; the article page includes the same
-    # template, and must not repeat them even when htmx asks for it.
+    # Only this partial swaps the announcer out of band; the article page includes the same
+    # template, and must not repeat it even when htmx asks for it.
     context["out_of_band"] = True
-    return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+    response = render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+    if status == HTTPStatus.OK:
+        response["HX-Trigger"] = MOVED_EVENT
+    return response
 
 
 def _back_to_the_panel(article):
@@ -107,7 +153,7 @@ def vote(request, slug):
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
     if limited := vote_rate_limited(request, article):
         return limited
-    positions = list(article.positions.all())
+    positions = _positions(article)
     form = VoteForm(request.POST, options=options_for(positions))
     if not form.is_valid():
         error = form.errors["choice"][0]
@@ -151,9 +197,19 @@ def vote_withdraw(request, slug):
 @require_GET
 def tally(request, slug):
     article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
-    positions = list(article.positions.all())
-    options = options_for(positions)
-    current = Tally.from_counts(options, SympathyVote.objects.tally(article))
+    options = options_for(_positions(article))
+    current = Tally.from_counters(options, VoteCount.objects.of_article(article))
     if request.GET.get("seen") == current.version:
         return HttpResponse(status=HTTPStatus.NO_CONTENT)
-    return render(request, "debate/_tally.html", {"article": article, "tally": current})
+    response = render(request, "debate/_tally.html", {"article": article, "tally": current})
+    response["HX-Trigger"] = MOVED_EVENT
+    return response
+
+
+@require_GET
+def history(request, slug):
+    """The chart alone, for a page whose tally has moved (see MOVED_EVENT)."""
+    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
+    options = options_for(_positions(article))
+    current = Tally.from_counters(options, VoteCount.objects.of_article(article))
+    return HttpResponse(history_html(article, options, current))
