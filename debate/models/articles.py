@@ -76,6 +76,9 @@ class Article(RenderedMarkdown):
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     first_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Any save: an import, a moderator's edit of the article, its topics or (inline) its
+    # positions. The cached rendering of the article and its sides is keyed by it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -3,8 +3,14 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from ..fragments import cached_fragment
 from ..models import Article
-from .voting import _sympathy_context, history_html
+from ..sympathy import options_for
+from .voting import _positions, _sympathy_context, history_html
+
+# What the page needs of the article itself; the body, topics and sides come rendered from the
+# fragment cache (debate/_article_content.html), loaded only when it misses.
+PAGE_FIELDS = ("id", "slug", "title", "summary", "lang", "updated_at")
 
 
 def article_list(request):
@@ -13,9 +19,19 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    articles = Article.objects.defer("body_md").prefetch_related("topics")
-    article = get_object_or_404(articles, slug=slug)
-    context = _sympathy_context(request, article, list(article.positions.all()))
+    article = get_object_or_404(Article.objects.only(*PAGE_FIELDS), slug=slug)
+    context = _sympathy_context(request, article, _positions(article))
+    context["article_content"] = cached_fragment(
+        "debate/_article_content.html",
+        (article.pk, article.updated_at.isoformat()),
+        lambda: _article_content_context(article),
+    )
     if context["options"]:
         context["history_html"] = history_html(article, context["options"], context["tally"])
     return render(request, "debate/article_detail.html", context)
+
+
+def _article_content_context(article) -> dict:
+    full = Article.objects.defer("body_md").prefetch_related("topics").get(pk=article.pk)
+    positions = list(full.positions.all())
+    return {"article": full, "positions": positions, "options": options_for(positions)}

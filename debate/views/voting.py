@@ -1,22 +1,20 @@
 """Sympathy votes: cast, withdraw, the polled tally and the history chart."""
 
-import hashlib
 import logging
 from http import HTTPStatus
 
 from allauth.core import ratelimit
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
+from ..fragments import cached_fragment, digest
 from ..models import Article, Position, SympathyVote, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
@@ -34,7 +32,6 @@ OPTION_FIELDS = ("id", "article_id", "slug", "label", "order")
 # Every vote and every tally that saw a change tells the page so; the chart then fetches
 # itself (hx-trigger="sympathy-moved from:body" in _sympathy_history.html).
 MOVED_EVENT = "sympathy-moved"
-CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _positions(article) -> list[Position]:
@@ -70,29 +67,17 @@ def history_html(article, options, tally) -> SafeString:
 
     Replaying the day rows and drawing the chart with its table costs far more than the rest
     of the page, and only a vote, midnight or a renamed option changes it: the rendering is
-    cached (in Redis when configured) under the counters' version, today's date and the
-    options' labels. A cache that does not answer only costs the rendering.
+    cached under the counters' version, today's date and the options' labels.
     """
     today = timezone.localdate()
-    labels = "\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options)
-    digest = hashlib.blake2b(labels.encode(), digest_size=8).hexdigest()
-    key = f"sympathy-chart:{article.pk}:{tally.version}:{today.isoformat()}:{digest}"
-    try:
-        html = cache.get(key)
-    except Exception as error:  # Redis down: draw it, as the page cache does
-        logger.warning("chart cache unavailable: %s", error)
-        html = None
-    if html is not None:
-        return mark_safe(html)  # noqa: S308 - our own rendering, stored as rendered
-    history = History.replay(options, VoteDay.objects.history(article), today)
-    html = render_to_string(
-        "debate/_sympathy_history.html", {"article": article, "history": history}
-    )
-    try:
-        cache.set(key, str(html), CHART_CACHE_SECONDS)
-    except Exception as error:
-        logger.warning("chart cache unavailable: %s", error)
-    return html
+    labels = digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
+
+    def context():
+        days = VoteDay.objects.history(article)
+        return {"article": article, "history": History.replay(options, days, today)}
+
+    parts = (article.pk, tally.version, today.isoformat(), labels)
+    return cached_fragment("debate/_sympathy_history.html", parts, context)
 
 
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."

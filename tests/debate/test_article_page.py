@@ -4,6 +4,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -62,12 +63,32 @@ def test_query_count_does_not_grow_with_votes(
     client, article, side_one, cast_votes, django_assert_num_queries
 ):
     cast_votes(side_one)
-    with django_assert_num_queries(5) as few:
+    cache.clear()  # both requests render everything, cached fragments included
+    with django_assert_num_queries(7) as few:
         client.get(article.get_absolute_url())
     cast_votes(*[side_one] * 15)
+    cache.clear()
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(article.get_absolute_url())
+
+
+def test_cached_fragments_leave_a_visitor_three_queries(
+    client, article, many_votes, django_assert_num_queries
+):
+    client.get(article.get_absolute_url())  # renders the article and the chart once
+
+    # The article, its options and their counters; body, sides and chart come rendered.
+    with django_assert_num_queries(3):
+        client.get(article.get_absolute_url())
+
+
+def test_a_moderators_edit_shows_at_once_despite_the_cached_rendering(client, article):
+    page(client, article)
+    article.positions.filter(slug="side-one").update(claim="A claim edited in the admin.")
+    article.save()  # as the admin does when a moderator saves the article with its sides
+
+    assert "A claim edited in the admin." in page(client, article)
 
 
 def test_positions_show_label_claim_and_evidence_linked_to_the_passage(client, article):

@@ -1,0 +1,56 @@
+"""Parts of pages rendered once and shared: the cache of rendered fragments.
+
+A fragment is stored in the default cache (Redis when configured, so every app server shares
+it) under a key naming everything it shows: a version that the writes change (the vote
+counters' version, the article's `updated_at`), today's date where the fragment draws "today",
+and a digest of the template's own source, so a deploy that changes the template renders anew.
+There is nothing to invalidate: a write makes a new key, and old entries expire.
+
+A cache that does not answer costs only the rendering: the page is never refused for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import cache as memoize
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+SECONDS = 24 * 60 * 60
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@memoize
+def _template_digest(template_name: str) -> str:
+    return digest(get_template(template_name).template.source)
+
+
+def fragment_key(template_name: str, *parts) -> str:
+    return ":".join(["fragment", template_name, _template_digest(template_name), *map(str, parts)])
+
+
+def cached_fragment(template_name: str, parts: tuple, context: Callable[[], dict]) -> SafeString:
+    """The rendering of `template_name` stored under `parts`; `context()` only on a miss."""
+    key = fragment_key(template_name, *parts)
+    try:
+        html = cache.get(key)
+    except Exception as error:  # Redis down: render it, as the page cache does
+        logger.warning("fragment cache unavailable: %s", error)
+        html = None
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - our own rendering, stored as rendered
+    html = render_to_string(template_name, context())
+    try:
+        cache.set(key, str(html), SECONDS)
+    except Exception as error:
+        logger.warning("fragment cache unavailable: %s", error)
+    return html
