@@ -1,6 +1,13 @@
 """The debate app's models, one module per concern; import them from here."""
 
-from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
+from .articles import (
+    RESERVED_POSITION_SLUG,
+    Article,
+    Position,
+    PositionQuerySet,
+    RenderedMarkdown,
+    Topic,
+)
 from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
 from .votes import (
     Stance,
@@ -19,6 +26,7 @@ __all__ = [
     "Article",
     "ModerationStatus",
     "Position",
+    "PositionQuerySet",
     "Rebuttal",
     "RebuttalQuerySet",
     "RenderedMarkdown",

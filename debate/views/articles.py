@@ -1,12 +1,12 @@
 """The article list and the article page."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..fragments import cached_fragment
 from ..models import Article
 from ..sympathy import options_for
-from .voting import _positions, _sympathy_context, history_html
+from .voting import _article_with_options, _sympathy_context, history_html
 
 # What the page needs of the article itself; the body, topics and sides come rendered from the
 # fragment cache (debate/_article_content.html), loaded only when it misses.
@@ -19,8 +19,8 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.only(*PAGE_FIELDS), slug=slug)
-    context = _sympathy_context(request, article, _positions(article))
+    article, positions = _article_with_options(request, slug, PAGE_FIELDS)
+    context = _sympathy_context(request, article, positions)
     context["article_content"] = cached_fragment(
         "debate/_article_content.html",
         (article.pk, article.updated_at.isoformat()),

@@ -16,7 +16,7 @@ from .. import services
 from ..forms import VoteForm
 from ..fragments import cached_fragment, digest
 from ..models import Article, Position, SympathyVote, VoteCount, VoteDay
-from ..sympathy import History, Tally, option_chosen, options_for
+from ..sympathy import History, Option, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
 
 logger = logging.getLogger(__name__)
@@ -38,14 +38,47 @@ def _positions(article) -> list[Position]:
     return list(Position.objects.filter(article=article).only(*OPTION_FIELDS))
 
 
-def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
-    """The article's options, its tally and the member's choice: three queries at most.
+def _article_with_options(request, slug, article_fields, position_fields=OPTION_FIELDS):
+    """The article and its positions, each carrying the vote counters and the member's vote.
 
-    A view that has just written the member's choice passes it, saving the query.
+    One query when the article has positions (the article comes joined to them), two when it
+    has none; 404 when there is no such article.
+    """
+    related = [f"article__{name}" for name in article_fields]
+    positions = list(
+        Position.objects.filter(article__slug=slug)
+        .select_related("article")
+        .only(*position_fields, *related)
+        .with_votes(request.user)
+    )
+    if positions:
+        return positions[0].article, positions
+    return get_object_or_404(Article.objects.only(*article_fields), slug=slug), []
+
+
+def _chosen_from(positions, options) -> Option | None:
+    """The member's choice as `with_votes()` found it (None: no vote, or not signed in)."""
+    if not positions or not getattr(positions[0], "my_stance", None):
+        return None
+    return option_chosen(options, positions[0].my_position_id)
+
+
+def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
+    """The article's options, its tally and the member's choice.
+
+    Positions from `_article_with_options` bring the counters and the member's vote along;
+    otherwise (after a vote) they are read here: the counters, and the vote unless the view
+    that has just written it passes it.
     """
     if positions is None:
         positions = _positions(article)
     options = options_for(positions)
+    if positions and hasattr(positions[0], "both_count"):
+        tally = Tally.from_positions(options)
+        if chosen is UNKNOWN:
+            chosen = _chosen_from(positions, options)
+    else:
+        tally = Tally.from_counters(options, VoteCount.objects.of_article(article))
     if chosen is UNKNOWN:
         chosen = None
         if request.user.is_authenticated:
@@ -57,7 +90,7 @@ def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
         "article": article,
         "positions": positions,
         "options": options,
-        "tally": Tally.from_counters(options, VoteCount.objects.of_article(article)),
+        "tally": tally,
         "chosen": chosen,
     }
 
@@ -181,9 +214,8 @@ def vote_withdraw(request, slug):
 
 @require_GET
 def tally(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
-    options = options_for(_positions(article))
-    current = Tally.from_counters(options, VoteCount.objects.of_article(article))
+    article, positions = _article_with_options(request, slug, ("id", "slug"))
+    current = Tally.from_positions(options_for(positions))
     if request.GET.get("seen") == current.version:
         return HttpResponse(status=HTTPStatus.NO_CONTENT)
     response = render(request, "debate/_tally.html", {"article": article, "tally": current})
@@ -194,7 +226,6 @@ def tally(request, slug):
 @require_GET
 def history(request, slug):
     """The chart alone, for a page whose tally has moved (see MOVED_EVENT)."""
-    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
-    options = options_for(_positions(article))
-    current = Tally.from_counters(options, VoteCount.objects.of_article(article))
-    return HttpResponse(history_html(article, options, current))
+    article, positions = _article_with_options(request, slug, ("id", "slug"))
+    options = options_for(positions)
+    return HttpResponse(history_html(article, options, Tally.from_positions(options)))
