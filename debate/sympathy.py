@@ -104,17 +104,6 @@ class Tally:
         return cls(rows=rows, total=total, version=version or "-".join(map(str, values)))
 
     @classmethod
-    def from_positions(cls, options: Sequence[Option]) -> Tally:
-        """From the counters that `Position.objects.with_votes()` put on the options' positions."""
-        positions = [o.position for o in options if o.position is not None]
-        if not positions:
-            return cls.from_counts(options, {}, version="0")
-        first = positions[0]
-        counters = [(p.pk, p.vote_count or 0, p.vote_changes or 0) for p in positions]
-        counters.append((None, first.both_count or 0, first.both_changes or 0))
-        return cls.from_counters(options, counters)
-
-    @classmethod
     def from_counters(
         cls, options: Sequence[Option], counters: Iterable[tuple[int | None, int, int]]
     ) -> Tally:

@@ -1,15 +1,9 @@
 """The debate app's models, one module per concern; import them from here."""
 
-from .articles import (
-    RESERVED_POSITION_SLUG,
-    Article,
-    Position,
-    PositionQuerySet,
-    RenderedMarkdown,
-    Topic,
-)
+from .articles import RESERVED_POSITION_SLUG, Article, Position, RenderedMarkdown, Topic
 from .discussion import ModerationStatus, Rebuttal, RebuttalQuerySet
 from .votes import (
+    ArticleVotes,
     Stance,
     SympathyVote,
     SympathyVoteQuerySet,
@@ -24,9 +18,9 @@ from .votes import (
 __all__ = [
     "RESERVED_POSITION_SLUG",
     "Article",
+    "ArticleVotes",
     "ModerationStatus",
     "Position",
-    "PositionQuerySet",
     "Rebuttal",
     "RebuttalQuerySet",
     "RenderedMarkdown",

@@ -96,35 +96,6 @@ class Article(RenderedMarkdown):
 RESERVED_POSITION_SLUG = "both"
 
 
-class PositionQuerySet(models.QuerySet):
-    def with_votes(self, member=None):
-        """Each position with its vote counters, the article's "both equally" counter and the
-        member's vote on the article, all in the one query that fetches the positions.
-
-        Adds `vote_count`, `vote_changes`, `both_count`, `both_changes` (None where a row is
-        missing: no vote yet) and, for a signed-in member, `my_stance` ("" or None: no vote)
-        and `my_position_id`.
-        """
-        from .votes import SympathyVote, VoteCount  # votes.py imports this module
-
-        counters = VoteCount.objects.filter(article=models.OuterRef("article"))
-        own = counters.filter(position=models.OuterRef("pk"))
-        both = counters.filter(position__isnull=True)
-        rows = self.annotate(
-            vote_count=models.Subquery(own.values("votes")[:1]),
-            vote_changes=models.Subquery(own.values("changes")[:1]),
-            both_count=models.Subquery(both.values("votes")[:1]),
-            both_changes=models.Subquery(both.values("changes")[:1]),
-        )
-        if member is not None and member.is_authenticated:
-            mine = SympathyVote.objects.filter(article=models.OuterRef("article"), member=member)
-            rows = rows.annotate(
-                my_stance=models.Subquery(mine.values("stance")[:1]),
-                my_position_id=models.Subquery(mine.values("position_id")[:1]),
-            )
-        return rows
-
-
 class Position(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="positions")
     slug = models.SlugField(
@@ -144,8 +115,6 @@ class Position(models.Model):
     evidence = models.JSONField(
         default=list, blank=True, help_text="Passages quoted verbatim from the article."
     )
-
-    objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "order", "id"]

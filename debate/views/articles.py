@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from ..fragments import cached_fragment
 from ..models import Article
 from ..sympathy import options_for
-from .voting import _article_with_options, _sympathy_context, history_html
+from .voting import _sympathy_context, article_votes, history_html
 
 # What the page needs of the article itself; the body, topics and sides come rendered from the
 # fragment cache (debate/_article_content.html), loaded only when it misses.
@@ -19,8 +19,9 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    article, positions = _article_with_options(request, slug, PAGE_FIELDS)
-    context = _sympathy_context(request, article, positions)
+    votes = article_votes(request, slug, PAGE_FIELDS)
+    article = votes.article
+    context = _sympathy_context(request, votes)
     context["article_content"] = cached_fragment(
         "debate/_article_content.html",
         (article.pk, article.updated_at.isoformat()),

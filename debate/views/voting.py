@@ -4,8 +4,8 @@ import logging
 from http import HTTPStatus
 
 from allauth.core import ratelimit
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
@@ -15,8 +15,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from .. import services
 from ..forms import VoteForm
 from ..fragments import cached_fragment, digest
-from ..models import Article, Position, SympathyVote, VoteCount, VoteDay
-from ..sympathy import History, Option, Tally, option_chosen, options_for
+from ..models import ArticleVotes, VoteCount, VoteDay
+from ..sympathy import History, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
 
 logger = logging.getLogger(__name__)
@@ -27,70 +27,36 @@ VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
 UNKNOWN = object()
 
 
-# What the vote, the tally and the chart need of a position (not its evidence or summary).
-OPTION_FIELDS = ("id", "article_id", "slug", "label", "order")
 # Every vote and every tally that saw a change tells the page so; the chart then fetches
 # itself (hx-trigger="sympathy-moved from:body" in _sympathy_history.html).
 MOVED_EVENT = "sympathy-moved"
 
 
-def _positions(article) -> list[Position]:
-    return list(Position.objects.filter(article=article).only(*OPTION_FIELDS))
+def article_votes(request, slug, article_fields=("id", "slug")) -> ArticleVotes:
+    """The article with its positions, counters and the member's vote, in one query; or 404."""
+    member_id = request.user.pk if request.user.is_authenticated else None
+    found = VoteCount.objects.page(slug, member_id, article_fields)
+    if found is None:
+        raise Http404("No such article.")
+    return found
 
 
-def _article_with_options(request, slug, article_fields, position_fields=OPTION_FIELDS):
-    """The article and its positions, each carrying the vote counters and the member's vote.
+def _sympathy_context(request, votes: ArticleVotes, chosen=UNKNOWN, counters=None) -> dict:
+    """The article's options, its tally and the member's choice, from `article_votes()`.
 
-    One query when the article has positions (the article comes joined to them), two when it
-    has none; 404 when there is no such article.
+    A view that has just written the member's vote passes the choice and the counters read
+    after the write.
     """
-    related = [f"article__{name}" for name in article_fields]
-    positions = list(
-        Position.objects.filter(article__slug=slug)
-        .select_related("article")
-        .only(*position_fields, *related)
-        .with_votes(request.user)
-    )
-    if positions:
-        return positions[0].article, positions
-    return get_object_or_404(Article.objects.only(*article_fields), slug=slug), []
-
-
-def _chosen_from(positions, options) -> Option | None:
-    """The member's choice as `with_votes()` found it (None: no vote, or not signed in)."""
-    if not positions or not getattr(positions[0], "my_stance", None):
-        return None
-    return option_chosen(options, positions[0].my_position_id)
-
-
-def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
-    """The article's options, its tally and the member's choice.
-
-    Positions from `_article_with_options` bring the counters and the member's vote along;
-    otherwise (after a vote) they are read here: the counters, and the vote unless the view
-    that has just written it passes it.
-    """
-    if positions is None:
-        positions = _positions(article)
-    options = options_for(positions)
-    if positions and hasattr(positions[0], "both_count"):
-        tally = Tally.from_positions(options)
-        if chosen is UNKNOWN:
-            chosen = _chosen_from(positions, options)
-    else:
-        tally = Tally.from_counters(options, VoteCount.objects.of_article(article))
+    options = options_for(votes.positions)
     if chosen is UNKNOWN:
         chosen = None
-        if request.user.is_authenticated:
-            vote = SympathyVote.objects.of_member(request.user, article).only("position_id")
-            vote = vote.first()
-            if vote is not None:
-                chosen = option_chosen(options, vote.position_id)
+        if votes.my_vote is not None and request.user.is_authenticated:
+            chosen = option_chosen(options, votes.my_vote[1])
     return {
-        "article": article,
-        "positions": positions,
+        "article": votes.article,
+        "positions": votes.positions,
         "options": options,
-        "tally": tally,
+        "tally": Tally.from_counters(options, votes.counters if counters is None else counters),
         "chosen": chosen,
     }
 
@@ -144,13 +110,16 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
     return response
 
 
-def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
+def _vote_panel(request, votes, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
     """The partial an htmx vote swaps in: the panel with the tally, and nothing else.
 
     The chart follows with a request of its own (MOVED_EVENT), so drawing it never holds up
     the vote.
     """
-    context = _sympathy_context(request, article, positions, chosen)
+    counters = None
+    if status == HTTPStatus.OK:  # after a write: the counters as they are now
+        counters = list(VoteCount.objects.of_article(votes.article))
+    context = _sympathy_context(request, votes, chosen, counters)
     # Only this partial swaps the announcer out of band; the article page includes the same
     # template, and must not repeat it even when htmx asks for it.
     context["out_of_band"] = True
@@ -165,24 +134,22 @@ def _back_to_the_panel(article):
     return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")
 
 
+VOTE_FIELDS = ("id", "slug", "title")
+
+
 @require_POST
 @member_required
 def vote(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    votes = article_votes(request, slug, VOTE_FIELDS)
+    article = votes.article
     if limited := vote_rate_limited(request, article):
         return limited
-    positions = _positions(article)
-    form = VoteForm(request.POST, options=options_for(positions))
+    form = VoteForm(request.POST, options=options_for(votes.positions))
     if not form.is_valid():
         error = form.errors["choice"][0]
         if request.htmx:
             return _vote_panel(
-                request,
-                article,
-                positions,
-                error=error,
-                announcement=error,
-                status=HTTPStatus.BAD_REQUEST,
+                request, votes, error=error, announcement=error, status=HTTPStatus.BAD_REQUEST
             )
         context = {"article": article, "error": error}
         return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
@@ -190,35 +157,36 @@ def vote(request, slug):
     services.vote_cast(member=request.user, article=article, position=option.position)
     if request.htmx:
         announcement = f"Vote counted: {option.action}."
-        return _vote_panel(request, article, positions, chosen=option, announcement=announcement)
+        return _vote_panel(request, votes, chosen=option, announcement=announcement)
     return _back_to_the_panel(article)
 
 
 @require_POST
 @member_required
 def vote_withdraw(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
-    if limited := vote_rate_limited(request, article):
+    votes = article_votes(request, slug, VOTE_FIELDS)
+    if limited := vote_rate_limited(request, votes.article):
         return limited
-    services.vote_withdraw(member=request.user, article=article)
+    services.vote_withdraw(member=request.user, article=votes.article)
     if request.htmx:
         return _vote_panel(
             request,
-            article,
+            votes,
             chosen=None,
             announcement="Your vote is withdrawn.",
             focus_status=True,
         )
-    return _back_to_the_panel(article)
+    return _back_to_the_panel(votes.article)
 
 
 @require_GET
 def tally(request, slug):
-    article, positions = _article_with_options(request, slug, ("id", "slug"))
-    current = Tally.from_positions(options_for(positions))
+    votes = article_votes(request, slug)
+    current = Tally.from_counters(options_for(votes.positions), votes.counters)
     if request.GET.get("seen") == current.version:
         return HttpResponse(status=HTTPStatus.NO_CONTENT)
-    response = render(request, "debate/_tally.html", {"article": article, "tally": current})
+    context = {"article": votes.article, "tally": current}
+    response = render(request, "debate/_tally.html", context)
     response["HX-Trigger"] = MOVED_EVENT
     return response
 
@@ -226,6 +194,7 @@ def tally(request, slug):
 @require_GET
 def history(request, slug):
     """The chart alone, for a page whose tally has moved (see MOVED_EVENT)."""
-    article, positions = _article_with_options(request, slug, ("id", "slug"))
-    options = options_for(positions)
-    return HttpResponse(history_html(article, options, Tally.from_positions(options)))
+    votes = article_votes(request, slug)
+    options = options_for(votes.positions)
+    tally = Tally.from_counters(options, votes.counters)
+    return HttpResponse(history_html(votes.article, options, tally))
