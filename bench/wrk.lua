@@ -23,6 +23,7 @@ local sessions = {}
 local last = {}
 local next_index, step = 1, 1
 ok, limited, wrong = 0, 0, 0
+wrong_status = 0  -- the status of the last wrong answer, to say what went wrong
 
 function init(args)
   method, path = args[1], args[2]
@@ -81,12 +82,14 @@ function response(status, headers, body)
     ok = ok + 1
   else
     wrong = wrong + 1
+    wrong_status = status
   end
 end
 
 function done(summary, latency, requests)
-  local total_ok, total_limited, total_wrong = 0, 0, 0
+  local total_ok, total_limited, total_wrong, last_wrong = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
+    if (thread:get("wrong_status") or 0) ~= 0 then last_wrong = thread:get("wrong_status") end
     total_ok = total_ok + (thread:get("ok") or 0)
     total_limited = total_limited + (thread:get("limited") or 0)
     total_wrong = total_wrong + (thread:get("wrong") or 0)
@@ -94,8 +97,8 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '@@wrk {"requests": %d, "duration_us": %d, "ok": %d, "limited": %d, "wrong": %d, ' ..
-    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.duration, total_ok, total_limited, total_wrong,
+    '"wrong_status": %d, "socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, total_ok, total_limited, total_wrong, last_wrong,
     e.connect + e.read + e.write + e.timeout,
     latency:percentile(50), latency:percentile(99)))
 end
