@@ -93,9 +93,12 @@ class Command(BaseCommand):
             _write(fake)
             votes_recount(Article.objects.filter(pk=target.pk), repair=True)
         if connection.vendor == "postgresql":
+            # Fresh statistics, so the planner knows the tables' new size (VACUUM also marks
+            # the pages all-visible; it cannot run inside a caller's transaction).
+            analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
                 for model in (User, SympathyVote, VoteChange):
-                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"{analyze} {model._meta.db_table}")
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
