@@ -8,6 +8,10 @@
 - An entry is served for at most `ANONYMOUS_CACHE_SECONDS` (default 10) after it was rendered,
   so a vote, rebuttal or moderation change shows to anonymous visitors within that window. The
   age is checked against the time stored in the entry, not only the backend's expiry.
+- Once an entry of a hot page ages out, one request at a time renders it anew (it takes a turn
+  with `cache.add`, atomic in Redis); the others get the previous rendering meanwhile
+  (`X-Cache: STALE`), for at most `RERENDER_SECONDS` more. A page nobody has rendered yet is
+  rendered by whoever asks.
 - The key is the absolute URL (scheme, host, path, query) plus the HX-Request header; every
   response of a wrapped view says `Vary: Cookie, HX-Request` so no other cache mixes them up.
 - Only plain 200 responses that set no cookie, no session change and no message are stored.
@@ -44,6 +48,9 @@ _TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
 # Headers that belong to one response, not to the page.
 _UNSTORED_HEADERS = {"content-length", "vary", "set-cookie", CACHE_STATUS_HEADER.lower()}
 _CACHE_BACKOFF_SECONDS = 5.0
+# When an entry has aged out, one request renders it anew and the others get the previous
+# rendering meanwhile, for at most this long (also how long a crashed renderer holds the turn).
+RERENDER_SECONDS = 5
 _cache_skipped_until = 0.0
 
 # Wall-clock time, because entries are shared by every app server through Redis. Tests replace
@@ -62,19 +69,38 @@ def anonymous_cache(view):
         else:
             key = _key(request)
             entry = _cache_call(cache.get, key)
-            if entry is not None and 0 <= _now() - entry["stored_at"] < seconds:
+            age = _now() - entry["stored_at"] if entry is not None else None
+            if age is not None and 0 <= age < seconds:
                 response = _response_from(entry, request)
                 response[CACHE_STATUS_HEADER] = "HIT"
             else:
-                response = view(request, *args, **kwargs)
-                entry = _entry_from(response, request) if request.method == "GET" else None
-                if entry is not None:
-                    _cache_call(cache.set, key, entry, timeout=seconds)
-                response[CACHE_STATUS_HEADER] = "MISS"
+                response = _stale_or_rendered(request, key, entry, age, seconds, view, args, kwargs)
         patch_vary_headers(response, VARY)
         return response
 
     return wrapper
+
+
+def _stale_or_rendered(request, key, entry, age, seconds, view, args, kwargs):
+    """A missed or aged-out page: rendered by this request, or by one other at a time."""
+    turn = f"{key}:rendering"
+    renewable = age is not None and 0 <= age < seconds + RERENDER_SECONDS
+    if renewable and not _cache_call(cache.add, turn, 1, timeout=RERENDER_SECONDS):
+        # Another request is rendering it anew: the previous rendering, meanwhile.
+        response = _response_from(entry, request)
+        response[CACHE_STATUS_HEADER] = "STALE"
+        return response
+    try:
+        response = view(request, *args, **kwargs)
+        entry = _entry_from(response, request) if request.method == "GET" else None
+        if entry is not None:
+            # Kept past its freshness, to serve while the next rendering is being made.
+            _cache_call(cache.set, key, entry, timeout=seconds + RERENDER_SECONDS)
+    finally:
+        if renewable:
+            _cache_call(cache.delete, turn)
+    response[CACHE_STATUS_HEADER] = "MISS"
+    return response
 
 
 def _servable_from_cache(request) -> bool:

@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from debate import caching, services
@@ -227,3 +227,43 @@ def test_anonymous_pages_are_shared_through_redis(url, settings):
     response = Client().get(url)
 
     assert response["X-Cache"] == "HIT"
+
+
+def test_an_aged_out_page_is_rendered_anew_by_the_request_whose_turn_it_is(
+    client, url, article, later
+):
+    client.get(url)
+    article.title = "A debate, retitled"
+    article.save()
+    later(10.5)
+
+    response = Client().get(url)
+
+    assert response["X-Cache"] == "MISS"
+    assert "A debate, retitled" in response.content.decode()
+
+
+def test_while_one_request_renders_a_hot_page_the_others_get_the_previous_rendering(
+    client, url, article, later, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    client.get(url)
+    article.title = "A debate, retitled"
+    article.save()
+    later(10.5)
+    # Another request took the turn to render it and is still at it.
+    assert cache.add(f"{caching._key(RequestFactory().get(url))}:rendering", 1)
+
+    with django_assert_num_queries(0):
+        response = Client().get(url)
+
+    assert response["X-Cache"] == "STALE"
+    assert "A debate, retitled" not in response.content.decode()
+
+
+def test_the_previous_rendering_is_not_served_past_the_rerender_window(client, url, later):
+    client.get(url)
+    later(10 + caching.RERENDER_SECONDS + 0.5)
+
+    assert Client().get(url)["X-Cache"] == "MISS"
