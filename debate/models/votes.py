@@ -131,7 +131,8 @@ class VoteChange(models.Model):
                 name="vote_change_to_matches_position",
             ),
         ]
-        indexes = [models.Index(fields=["article", "created_at"], name="vote_change_history_idx")]
+        # No index by date: pages read the daily rollup (VoteDay), and only `recount` reads
+        # an article's history, all of it. Each index would cost every vote an update.
 
     def __str__(self) -> str:
         return f"{self.from_stance or 'none'} → {self.to_stance or 'none'} on {self.article_id}"
