@@ -419,3 +419,14 @@ def test_votes_still_count_when_the_cache_holding_the_limit_does_not_answer(
 
     assert response.status_code == HTTPStatus.SEE_OTHER
     assert SympathyVote.objects.get(member=member).stance == Stance.BOTH
+
+
+def test_tally_groups_the_thousands_of_a_big_count(client, article):
+    from debate.models import VoteCount
+
+    VoteCount.objects.create(article=article, position=None, votes=1234567, changes=1234567)
+
+    html = client.get(tally_url(article)).content.decode()
+
+    assert "1,234,567 votes" in html
+    assert "1,234,567 members have voted." in html
