@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import cache as memoize
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,8 +39,23 @@ def fragment_key(template_name: str, *parts) -> str:
     return ":".join(["fragment", template_name, _template_digest(template_name), *map(str, parts)])
 
 
-def cached_fragment(template_name: str, parts: tuple, context: Callable[[], dict]) -> SafeString:
-    """The rendering of `template_name` stored under `parts`; `context()` only on a miss."""
+# Stands for the visitor's CSRF token in a stored rendering; each request puts its own in.
+CSRF_PLACEHOLDER = "@@fragment-csrf-token@@"
+
+
+def cached_fragment(
+    template_name: str, parts: tuple, context: Callable[[], dict], request=None
+) -> SafeString:
+    """The rendering of `template_name` stored under `parts`; `context()` only on a miss.
+
+    With `request`, the fragment may hold forms: it is rendered with a placeholder for the
+    CSRF token, and each request gets its own token put in its place.
+    """
+    if request is not None:
+        html = cached_fragment(
+            template_name, parts, lambda: {**context(), "csrf_token": CSRF_PLACEHOLDER}
+        )
+        return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
     key = fragment_key(template_name, *parts)
     try:
         html = cache.get(key)

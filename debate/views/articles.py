@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from ..fragments import cached_fragment
 from ..models import Article
 from ..sympathy import options_for
-from .voting import _sympathy_context, article_votes, history_html
+from .voting import _sympathy_context, article_votes, history_html, vote_panel_html
 
 # What the page needs of the article itself; the body, topics and sides come rendered from the
 # fragment cache (debate/_article_content.html), loaded only when it misses.
@@ -28,6 +28,7 @@ def article_detail(request, slug):
         lambda: _article_content_context(article),
     )
     if context["options"]:
+        context["vote_panel"] = vote_panel_html(request, context)
         context["history_html"] = history_html(article, context["options"], context["tally"])
     return render(request, "debate/article_detail.html", context)
 

@@ -61,6 +61,35 @@ def _sympathy_context(request, votes: ArticleVotes, chosen=UNKNOWN, counters=Non
     }
 
 
+def _labels(options) -> str:
+    """A digest of the options as a fragment shows them: a renamed side renders anew."""
+    return digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
+
+
+def vote_panel_html(request, context: dict) -> SafeString:
+    """The vote panel as the article page shows it, rendered once per tally and choice.
+
+    The same for every member who made the same choice (and for every visitor) until the next
+    vote; only the CSRF token differs, and each request puts its own in.
+    """
+    chosen = context["chosen"]
+    signed_in = request.user.is_authenticated
+    parts = (
+        context["article"].pk,
+        context["tally"].version,
+        _labels(context["options"]),
+        chosen.value if chosen else "",
+        "member" if signed_in else "visitor",
+    )
+    panel = {key: context[key] for key in ("article", "options", "tally", "chosen")}
+    return cached_fragment(
+        "debate/_vote_panel.html",
+        parts,
+        lambda: {**panel, "user": request.user},
+        request=request,
+    )
+
+
 def history_html(article, options, tally) -> SafeString:
     """The "How sympathy has moved" section, rendered once per version and shared.
 
@@ -69,13 +98,12 @@ def history_html(article, options, tally) -> SafeString:
     cached under the counters' version, today's date and the options' labels.
     """
     today = timezone.localdate()
-    labels = digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
 
     def context():
         days = VoteDay.objects.history(article)
         return {"article": article, "history": History.replay(options, days, today)}
 
-    parts = (article.pk, tally.version, today.isoformat(), labels)
+    parts = (article.pk, tally.version, today.isoformat(), _labels(options))
     return cached_fragment("debate/_sympathy_history.html", parts, context)
 
 

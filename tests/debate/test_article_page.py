@@ -225,3 +225,36 @@ def test_page_asked_for_by_htmx_draws_the_history_once_and_nothing_out_of_band(
 
     assert html.count('id="history"') == 1
     assert "hx-swap-oob" not in html
+
+
+def test_the_shared_vote_panel_carries_each_members_own_csrf_token(article, make_member):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    tokens = []
+    for name in ("ada", "grace"):
+        client = Client()
+        client.force_login(make_member(display_name=name))
+        html = page(client, article)
+        panel = html[html.index('id="vote-panel"') :]
+        token = panel.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        tokens.append((_unmask_cipher_token(token), client.cookies["csrftoken"].value))
+
+    assert [mine == cookie for mine, cookie in tokens] == [True, True]
+    assert tokens[0][0] != tokens[1][0]
+
+
+def test_members_with_different_choices_see_their_own_choice_in_the_shared_panel(
+    article, make_member
+):
+    from django.test import Client
+
+    pages = {}
+    for name, choice in (("ada", "side-one"), ("grace", "both")):
+        client = Client()
+        client.force_login(make_member(display_name=name))
+        client.post(f"{article.get_absolute_url()}vote/", {"choice": choice})
+        pages[name] = squeeze(page(client, article))
+
+    assert "You find <strong>Side one</strong> more sympathetic." in pages["ada"]
+    assert "You find <strong>both equally</strong> sympathetic." in pages["grace"]
