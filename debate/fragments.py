@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache as memoize
 
 from django.core.cache import cache
@@ -43,30 +44,48 @@ def fragment_key(template_name: str, *parts) -> str:
 CSRF_PLACEHOLDER = "@@fragment-csrf-token@@"
 
 
-def cached_fragment(
-    template_name: str, parts: tuple, context: Callable[[], dict], request=None
-) -> SafeString:
-    """The rendering of `template_name` stored under `parts`; `context()` only on a miss.
+@dataclass(frozen=True)
+class Fragment:
+    """A rendering to fetch from the cache: `template` stored under `parts`.
 
-    With `request`, the fragment may hold forms: it is rendered with a placeholder for the
-    CSRF token, and each request gets its own token put in its place.
+    `context()` is called only when the cache has none. With `request`, the fragment may hold
+    forms: it is rendered with a placeholder for the CSRF token, and each request gets its own
+    token put in its place.
     """
-    if request is not None:
-        html = cached_fragment(
-            template_name, parts, lambda: {**context(), "csrf_token": CSRF_PLACEHOLDER}
-        )
-        return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
-    key = fragment_key(template_name, *parts)
+
+    template: str
+    parts: tuple
+    context: Callable[[], dict]
+    request: object = None
+
+    @property
+    def key(self) -> str:
+        return fragment_key(self.template, *self.parts)
+
+
+def rendered(*fragments: Fragment) -> list[SafeString]:
+    """The fragments' renderings, fetched from the cache in one round trip."""
+    keys = [fragment.key for fragment in fragments]
     try:
-        html = cache.get(key)
-    except Exception as error:  # Redis down: render it, as the page cache does
+        found = cache.get_many(keys)
+    except Exception as error:  # Redis down: render them, as the page cache does
         logger.warning("fragment cache unavailable: %s", error)
-        html = None
-    if html is not None:
-        return mark_safe(html)  # noqa: S308 - our own rendering, stored as rendered
-    html = render_to_string(template_name, context())
-    try:
-        cache.set(key, str(html), SECONDS)
-    except Exception as error:
-        logger.warning("fragment cache unavailable: %s", error)
-    return html
+        found = {}
+    missing = {}
+    result = []
+    for fragment, key in zip(fragments, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            context = fragment.context()
+            if fragment.request is not None:
+                context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+            html = missing[key] = str(render_to_string(fragment.template, context))
+        if fragment.request is not None:
+            html = html.replace(CSRF_PLACEHOLDER, get_token(fragment.request))
+        result.append(mark_safe(html))  # noqa: S308 - our own rendering, stored as rendered
+    if missing:
+        try:
+            cache.set_many(missing, SECONDS)
+        except Exception as error:
+            logger.warning("fragment cache unavailable: %s", error)
+    return result

@@ -3,10 +3,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..fragments import cached_fragment
+from ..fragments import Fragment, rendered
 from ..models import Article
 from ..sympathy import options_for
-from .voting import _sympathy_context, article_votes, history_html, vote_panel_html
+from .voting import _sympathy_context, article_votes, history_fragment, vote_panel_fragment
 
 # What the page needs of the article itself; the body, topics and sides come rendered from the
 # fragment cache (debate/_article_content.html), loaded only when it misses.
@@ -22,14 +22,19 @@ def article_detail(request, slug):
     votes = article_votes(request, slug, PAGE_FIELDS)
     article = votes.article
     context = _sympathy_context(request, votes)
-    context["article_content"] = cached_fragment(
-        "debate/_article_content.html",
-        (article.pk, article.updated_at.isoformat()),
-        lambda: _article_content_context(article),
-    )
+    fragments = [
+        Fragment(
+            "debate/_article_content.html",
+            (article.pk, article.updated_at.isoformat()),
+            lambda: _article_content_context(article),
+        )
+    ]
     if context["options"]:
-        context["vote_panel"] = vote_panel_html(request, context)
-        context["history_html"] = history_html(article, context["options"], context["tally"])
+        fragments.append(vote_panel_fragment(request, context))
+        fragments.append(history_fragment(article, context["options"], context["tally"]))
+    # The article with its sides, the vote panel and the chart: one round trip to the cache.
+    names = ("article_content", "vote_panel", "history_html")
+    context.update(zip(names, rendered(*fragments), strict=False))
     return render(request, "debate/article_detail.html", context)
 
 

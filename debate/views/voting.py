@@ -7,14 +7,13 @@ from allauth.core import ratelimit
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
-from ..fragments import cached_fragment, digest
+from ..fragments import Fragment, digest, rendered
 from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
@@ -66,7 +65,7 @@ def _labels(options) -> str:
     return digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
 
 
-def vote_panel_html(request, context: dict) -> SafeString:
+def vote_panel_fragment(request, context: dict) -> Fragment:
     """The vote panel as the article page shows it, rendered once per tally and choice.
 
     The same for every member who made the same choice (and for every visitor) until the next
@@ -82,15 +81,12 @@ def vote_panel_html(request, context: dict) -> SafeString:
         "member" if signed_in else "visitor",
     )
     panel = {key: context[key] for key in ("article", "options", "tally", "chosen")}
-    return cached_fragment(
-        "debate/_vote_panel.html",
-        parts,
-        lambda: {**panel, "user": request.user},
-        request=request,
+    return Fragment(
+        "debate/_vote_panel.html", parts, lambda: {**panel, "user": request.user}, request
     )
 
 
-def history_html(article, options, tally) -> SafeString:
+def history_fragment(article, options, tally) -> Fragment:
     """The "How sympathy has moved" section, rendered once per version and shared.
 
     Replaying the day rows and drawing the chart with its table costs far more than the rest
@@ -104,7 +100,7 @@ def history_html(article, options, tally) -> SafeString:
         return {"article": article, "history": History.replay(options, days, today)}
 
     parts = (article.pk, tally.version, today.isoformat(), _labels(options))
-    return cached_fragment("debate/_sympathy_history.html", parts, context)
+    return Fragment("debate/_sympathy_history.html", parts, context)
 
 
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
@@ -225,4 +221,5 @@ def history(request, slug):
     votes = article_votes(request, slug)
     options = options_for(votes.positions)
     tally = Tally.from_counters(options, votes.counters)
-    return HttpResponse(history_html(votes.article, options, tally))
+    (chart,) = rendered(history_fragment(votes.article, options, tally))
+    return HttpResponse(chart)
