@@ -262,12 +262,14 @@ def test_voting_works_under_a_strict_content_security_policy(member_page, articl
     )
     page.goto(article_url)
 
-    vote_button(page, BOTH).click()
+    # The chart follows each vote with a request of its own: wait for those to land too.
+    with page.expect_response(lambda response: response.url.endswith("/history/")):
+        vote_button(page, BOTH).click()
     expect(vote_button(page, BOTH)).to_have_attribute("aria-pressed", "true")
-    # The chart follows each vote with a request of its own: wait for it to land too.
     with page.expect_response(lambda response: response.url.endswith("/history/")):
         page.get_by_role("button", name="Withdraw my vote").click()
     expect(page.locator("#vote-status")).to_contain_text("You have not voted yet.")
+    page.wait_for_load_state("networkidle")
 
     assert page.evaluate("window.__violations") == []
 
