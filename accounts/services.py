@@ -4,6 +4,7 @@ from django.db import transaction
 
 from debate.discussion import reports_withdraw
 from debate.models import SympathyVote, VoteChange
+from debate.vote_counters import NO_VOTE, counters_move
 
 from .models import User
 
@@ -12,18 +13,18 @@ from .models import User
 def member_delete(member: User) -> None:
     """Delete a member and what is personal to them; keep the shape of the discussions.
 
-    Their sympathy votes go, and each leaves a withdrawal in the (anonymous) vote history so
-    the history still adds up to the tally. Their reports are withdrawn (the posts' counters
-    follow). Their rebuttals, replies and comments stay, with no author: pages show them as by
-    "[deleted member]".
+    Their sympathy votes go, and each leaves a withdrawal in the (anonymous) vote history and
+    moves the vote counters, so the history and the counters still add up to the tally. Their
+    reports are withdrawn (the posts' counters follow). Their rebuttals, replies and comments
+    stay, with no author: pages show them as by "[deleted member]".
     """
     # Lock the member first. A vote being cast now needs this row (its foreign-key check at
     # commit), so it either committed before the lock, and is read below and withdrawn, or
     # it waits and then fails: it can no longer slip in between this read and the delete,
     # vanishing with the member and leaving the history one vote ahead of the tally.
     User.objects.select_for_update().filter(pk=member.pk).exists()
-    votes = SympathyVote.objects.select_for_update().filter(member=member)
-    VoteChange.objects.bulk_create(
+    votes = SympathyVote.objects.select_for_update().filter(member=member).order_by("article_id")
+    withdrawals = VoteChange.objects.bulk_create(
         VoteChange(
             article_id=vote.article_id,
             member=None,
@@ -34,5 +35,13 @@ def member_delete(member: User) -> None:
         )
         for vote in votes
     )
+    # The same counter moves as vote_withdraw's, one article at a time.
+    for change in withdrawals:
+        counters_move(
+            change.article_id,
+            left=change.from_position_id,
+            joined=NO_VOTE,
+            when=change.created_at,
+        )
     reports_withdraw(member)
     member.delete()

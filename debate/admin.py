@@ -20,6 +20,7 @@ from .models import (
     VoteChange,
 )
 from .services import vote_withdraw
+from .vote_counters import counters_ensure
 
 # Moderators should know where they are: the site's name, not "Django administration".
 admin.site.site_header = "Both Sides moderation"
@@ -53,6 +54,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [PositionInline]
     # Django 6's default; without it the form warns (an error under the tests' filterwarnings).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Positions added here get their vote counters at once, like imported ones.
+        counters_ensure(form.instance)
 
 
 @admin.register(Topic)

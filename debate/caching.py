@@ -13,6 +13,10 @@
   string is anything but those parameters, valid, in declared order, is redirected (302) to
   that canonical URL. So the view (and the page it renders, whose sign-in link returns to it)
   only ever sees the canonical URL, and a script cannot mint new entries with `?x=1`, `?x=2`…
+- Once an entry of a hot page ages out, one request at a time renders it anew (it takes a turn
+  with `cache.add`, atomic in Redis); the others get the previous rendering meanwhile
+  (`X-Cache: STALE`), for at most `RERENDER_SECONDS` more. A page nobody has rendered yet is
+  rendered by whoever asks.
 - The key is SITE_URL's origin (never the request's Host, whose port a client picks), the path,
   the canonical query string and the HX-Request header; every response of a wrapped view says
   `Vary: Cookie, HX-Request` so no other cache mixes them up.
@@ -53,6 +57,9 @@ _TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
 # Headers that belong to one response, not to the page.
 _UNSTORED_HEADERS = {"content-length", "vary", "set-cookie", CACHE_STATUS_HEADER.lower()}
 _CACHE_BACKOFF_SECONDS = 5.0
+# When an entry has aged out, one request renders it anew and the others get the previous
+# rendering meanwhile, for at most this long (also how long a crashed renderer holds the turn).
+RERENDER_SECONDS = 5
 _cache_skipped_until = 0.0
 
 # Wall-clock time, because entries are shared by every app server through Redis. Tests replace
@@ -105,19 +112,38 @@ def anonymous_cache(view=None, *, query: Mapping[str, Validator] | None = None):
         else:
             key = _key(request)
             entry = _cache_call(cache.get, key)
-            if entry is not None and 0 <= _now() - entry["stored_at"] < seconds:
+            age = _now() - entry["stored_at"] if entry is not None else None
+            if age is not None and 0 <= age < seconds:
                 response = _response_from(entry, request)
                 response[CACHE_STATUS_HEADER] = "HIT"
             else:
-                response = view(request, *args, **kwargs)
-                entry = _entry_from(response, request) if request.method == "GET" else None
-                if entry is not None:
-                    _cache_call(cache.set, key, entry, timeout=seconds)
-                response[CACHE_STATUS_HEADER] = "MISS"
+                response = _stale_or_rendered(request, key, entry, age, seconds, view, args, kwargs)
         patch_vary_headers(response, VARY)
         return response
 
     return wrapper
+
+
+def _stale_or_rendered(request, key, entry, age, seconds, view, args, kwargs):
+    """A missed or aged-out page: rendered by this request, or by one other at a time."""
+    turn = f"{key}:rendering"
+    renewable = age is not None and 0 <= age < seconds + RERENDER_SECONDS
+    if renewable and not _cache_call(cache.add, turn, 1, timeout=RERENDER_SECONDS):
+        # Another request is rendering it anew: the previous rendering, meanwhile.
+        response = _response_from(entry, request)
+        response[CACHE_STATUS_HEADER] = "STALE"
+        return response
+    try:
+        response = view(request, *args, **kwargs)
+        entry = _entry_from(response, request) if request.method == "GET" else None
+        if entry is not None:
+            # Kept past its freshness, to serve while the next rendering is being made.
+            _cache_call(cache.set, key, entry, timeout=seconds + RERENDER_SECONDS)
+    finally:
+        if renewable:
+            _cache_call(cache.delete, turn)
+    response[CACHE_STATUS_HEADER] = "MISS"
+    return response
 
 
 def _servable_from_cache(request) -> bool:

@@ -36,7 +36,10 @@ Recount = Callable[..., list[Correction]]
 
 # Each family's recount function, in the order they run. Imported lazily by `families()` so that
 # modules defining them may import this one.
-COUNTER_FAMILIES: tuple[str, ...] = ("debate.discussion_counters.posts_recount",)
+COUNTER_FAMILIES: tuple[str, ...] = (
+    "debate.vote_counters.votes_recount",
+    "debate.discussion_counters.posts_recount",
+)
 
 
 def families() -> list[tuple[str, Recount]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .feeds import ArticleRecord
 from .models import Article, Position, Stance, SympathyVote, Topic, VoteChange
+from .vote_counters import NO_VOTE, counters_ensure, counters_move
 
 
 class Outcome(StrEnum):
@@ -103,6 +104,7 @@ def _article_write(
         position.evidence = list(spec.evidence)
         position.order = order
         position.save()
+    counters_ensure(article)
     for slug in kept:
         report.notes.append(
             f"{record.slug}: position '{slug}' is not in the debate file; kept it "
@@ -125,6 +127,11 @@ def _stance_of(position: Position | None) -> str:
     return Stance.BOTH if position is None else Stance.POSITION
 
 
+def _key(position: Position | None) -> int | None:
+    """How the counters name an option: the position id, None for "both equally"."""
+    return None if position is None else position.pk
+
+
 def _vote_locked(member, article: Article) -> SympathyVote | None:
     """The member's vote on the article, locked until the transaction ends (None if none)."""
     return SympathyVote.objects.select_for_update().filter(member=member, article=article).first()
@@ -133,7 +140,8 @@ def _vote_locked(member, article: Article) -> SympathyVote | None:
 def vote_cast(*, member, article: Article, position: Position | None) -> VoteResult:
     """Record that `member` finds `position` (None: both equally) the more sympathetic side.
 
-    Every change appends exactly one VoteChange; casting the same choice again writes nothing.
+    Every change appends exactly one VoteChange and moves the vote counters with it (in the
+    same transaction); casting the same choice again writes nothing.
     Simultaneous calls for one member are serialised by the row lock, or, when there is no row
     yet, by the unique (member, article) index: the loser of the insert race retries as an
     update of the winner's row, so history stays one unbroken chain.
@@ -157,21 +165,26 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
                 # winner withdrew again in between (try the insert once more).
                 vote = _vote_locked(member, article)
             else:
-                VoteChange.objects.create(
+                change = VoteChange.objects.create(
                     article=article, member=member, to_stance=stance, to_position=position
                 )
+                joined = _key(position)
+                counters_move(article.pk, left=NO_VOTE, joined=joined, when=change.created_at)
                 return VoteResult.CAST
         if vote is None:
             raise IntegrityError("Could not record the vote after repeated conflicts.")
         if vote.stance == stance and vote.position_id == (position.pk if position else None):
             return VoteResult.UNCHANGED
-        VoteChange.objects.create(
+        change = VoteChange.objects.create(
             article=article,
             member=member,
             from_stance=vote.stance,
             from_position_id=vote.position_id,
             to_stance=stance,
             to_position=position,
+        )
+        counters_move(
+            article.pk, left=vote.position_id, joined=_key(position), when=change.created_at
         )
         vote.stance, vote.position = stance, position
         vote.save(update_fields=["stance", "position", "updated_at"])
@@ -184,11 +197,12 @@ def vote_withdraw(*, member, article: Article) -> VoteResult:
         vote = _vote_locked(member, article)
         if vote is None:
             return VoteResult.NOTHING_TO_WITHDRAW
-        VoteChange.objects.create(
+        change = VoteChange.objects.create(
             article=article,
             member=member,
             from_stance=vote.stance,
             from_position_id=vote.position_id,
         )
+        counters_move(article.pk, left=vote.position_id, joined=NO_VOTE, when=change.created_at)
         vote.delete()
         return VoteResult.WITHDRAWN

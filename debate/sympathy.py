@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .models import RESERVED_POSITION_SLUG, Position, Stance
+from .models import RESERVED_POSITION_SLUG, Position
 
 BOTH = (
     RESERVED_POSITION_SLUG  # the vote value, and option key, of "I find both equally sympathetic"
@@ -86,14 +86,14 @@ class TallyRow:
 class Tally:
     rows: list[TallyRow]
     total: int
-
-    @property
-    def version(self) -> str:
-        """Changes whenever any count does: what a polling page last saw."""
-        return "-".join(str(row.count) for row in self.rows)
+    # Changes whenever a vote moves, even if the counts come back to the same numbers: what
+    # a polling page last saw, and what the cached chart is keyed by.
+    version: str
 
     @classmethod
-    def from_counts(cls, options: Sequence[Option], counts: Mapping[int | None, int]) -> Tally:
+    def from_counts(
+        cls, options: Sequence[Option], counts: Mapping[int | None, int], version: str = ""
+    ) -> Tally:
         values = [counts.get(o.key, 0) for o in options]
         total = sum(values)
         rows, x = [], 0.0
@@ -101,7 +101,18 @@ class Tally:
             width = 100 * count / total if total else 0.0
             rows.append(TallyRow(option, count, percent, round(x, 3), round(width, 3)))
             x += width
-        return cls(rows=rows, total=total)
+        return cls(rows=rows, total=total, version=version or "-".join(map(str, values)))
+
+    @classmethod
+    def from_counters(
+        cls, options: Sequence[Option], counters: Iterable[tuple[int | None, int, int]]
+    ) -> Tally:
+        """From `VoteCount.objects.of_article()` rows: (position id, votes, changes)."""
+        counts, changes = {}, 0
+        for position_id, votes, moved in counters:
+            counts[position_id] = votes
+            changes += moved
+        return cls.from_counts(options, counts, version=str(changes))
 
 
 @dataclass(frozen=True)
@@ -134,26 +145,29 @@ class History:
     last_day: date | None  # the right edge of the chart: today
 
     @classmethod
-    def replay(cls, options: Sequence[Option], moves: Iterable[Mapping], today: date) -> History:
-        """Rebuild each day's tally from `VoteChange.objects.daily_moves()` rows."""
+    def replay(cls, options: Sequence[Option], days: Iterable[Mapping], today: date) -> History:
+        """Rebuild each day's tally from `VoteDay.objects.history()` rows, oldest day first.
+
+        Each row says how many votes came to one option (`gained`) and left it (`lost`) on one
+        day; an option that is no longer offered is left out.
+        """
         index = {o.key: i for i, o in enumerate(options)}
         counts = [0] * len(options)
-        days: list[Day] = []
-        for row in moves:
-            for stance, position_id, sign in (
-                (row["from_stance"], row["from_position_id"], -1),
-                (row["to_stance"], row["to_position_id"], +1),
-            ):
-                key = position_id if stance == Stance.POSITION else None
-                if stance and key in index:
-                    counts[index[key]] += sign * row["n"]
+        snapshots: list[Day] = []
+        for row in days:
+            if not (row["gained"] or row["lost"]):
+                continue  # a row that a recount zeroed: nothing moved that day
+            i = index.get(row["position_id"], -1)
+            if i >= 0:
+                counts[i] += row["gained"] - row["lost"]
             snapshot = Day(row["day"], tuple(counts), tuple(percentages(counts)))
-            if days and days[-1].day == row["day"]:
-                days[-1] = snapshot
+            if snapshots and snapshots[-1].day == row["day"]:
+                snapshots[-1] = snapshot
             else:
-                days.append(snapshot)
-        first = days[0].day if days else None
-        return cls(list(options), days, first, max(today, days[-1].day) if days else None)
+                snapshots.append(snapshot)
+        first = snapshots[0].day if snapshots else None
+        last = max(today, snapshots[-1].day) if snapshots else None
+        return cls(list(options), snapshots, first, last)
 
     @property
     def span_days(self) -> int:

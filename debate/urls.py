@@ -31,6 +31,7 @@ debate_patterns = (
             anonymous_cache(voting.tally, query={"seen": TALLY_VERSION}),
             name="tally",
         ),
+        path("articles/<slug:slug>/history/", anonymous_cache(voting.history), name="history"),
         # Discussion: rebuttals of a side, comments on the article, replies in threads.
         path(
             "articles/<slug:slug>/sides/<slug:position_slug>/rebuttals/",

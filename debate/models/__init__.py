@@ -14,12 +14,24 @@ from .discussion import (
     ReportReason,
     ReportState,
 )
-from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
+from .votes import (
+    ArticleVotes,
+    Stance,
+    SympathyVote,
+    SympathyVoteQuerySet,
+    VoteChange,
+    VoteChangeQuerySet,
+    VoteCount,
+    VoteCountQuerySet,
+    VoteDay,
+    VoteDayQuerySet,
+)
 
 __all__ = [
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "Article",
+    "ArticleVotes",
     "ModerationStatus",
     "Position",
     "Post",
@@ -38,4 +50,8 @@ __all__ = [
     "Topic",
     "VoteChange",
     "VoteChangeQuerySet",
+    "VoteCount",
+    "VoteCountQuerySet",
+    "VoteDay",
+    "VoteDayQuerySet",
 ]

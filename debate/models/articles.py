@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ..markdown import render_markdown
@@ -54,7 +55,8 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
             .prefetch_related("topics", sides)
-            .annotate(vote_count=Count("votes"))
+            # The options' counters (VoteCount), a few rows per article, never the votes.
+            .annotate(vote_count=Coalesce(Sum("vote_counts__votes"), 0))
             .only("slug", "title", "summary", "published_at")
         )
 
@@ -74,6 +76,9 @@ class Article(RenderedMarkdown):
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     first_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Any save: an import, a moderator's edit of the article, its topics or (inline) its
+    # positions. The cached rendering of the article and its sides is keyed by it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,11 +1,58 @@
 """Members' sympathy votes and the append-only history of how they moved."""
 
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from .articles import Article, Position
+
+# What a vote, the tally and the chart need of a position (not its evidence or summary).
+POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
+
+
+@contextmanager
+def _prepared_cursor():
+    """A cursor whose query PostgreSQL plans once per connection, not once per request.
+
+    Django's psycopg cursors bind parameters on the client and turn prepared statements off
+    (for connection poolers), so PostgreSQL plans every query anew; for the five-table join of
+    `VoteCount.objects.page` that costs several times its execution. This one statement is
+    prepared on the server instead (psycopg does so on the protocol level, which PgBouncer
+    1.21+ supports in transaction mode too). Wrapped like Django's own cursors, so it is
+    logged and counted.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    connection.ensure_connection()
+    raw = PreparingCursor(connection.connection)
+    try:
+        yield connection._prepare_cursor(raw)
+    finally:
+        raw.close()
+
+
+def _converted(fields: Sequence[str], model, values) -> list:
+    """Raw column values as the ORM would hand them over (e.g. SQLite's datetimes as text)."""
+    result = []
+    for name, value in zip(fields, values, strict=True):
+        field = model._meta.get_field(name)
+        for converter in connection.ops.get_db_converters(field.get_col(model._meta.db_table)):
+            value = converter(value, field.get_col(model._meta.db_table), connection)
+        result.append(value)
+    return result
 
 
 class Stance(models.TextChoices):
@@ -15,7 +62,10 @@ class Stance(models.TextChoices):
 
 class SympathyVoteQuerySet(models.QuerySet):
     def tally(self, article):
-        """Counts per position id (None for "both equally"), in one query."""
+        """Counts per position id (None for "both equally"), counted from the votes.
+
+        Scans every vote of the article: pages read `VoteCount` instead.
+        """
         rows = self.filter(article=article).values("position_id").annotate(n=Count("id")).order_by()
         return {row["position_id"]: row["n"] for row in rows}
 
@@ -53,19 +103,28 @@ class SympathyVote(models.Model):
         return f"{self.member} on {self.article}: {self.position or 'both equally'}"
 
 
-class VoteChangeQuerySet(models.QuerySet):
-    def daily_moves(self, article):
-        """How many votes moved from which option to which, per day, oldest day first.
+MOVE_FIELDS = ("from_stance", "from_position_id", "to_stance", "to_position_id")
 
-        One GROUP BY query whose size depends on the number of days and options, not on the
-        number of votes; replaying it (debate.sympathy.History) gives each day's tally.
+
+class VoteChangeQuerySet(models.QuerySet):
+    def daily_moves(self):
+        """How many votes moved from which option to which, per article and day.
+
+        A GROUP BY over every history row of the articles: what `recount` checks the VoteDay
+        rollup against. Pages read the rollup instead.
         """
         return (
-            self.filter(article=article)
-            .annotate(day=TruncDate("created_at"))
-            .values("day", "from_stance", "from_position_id", "to_stance", "to_position_id")
+            self.annotate(day=TruncDate("created_at"))
+            .values(
+                "article_id",
+                "day",
+                "from_stance",
+                "from_position_id",
+                "to_stance",
+                "to_position_id",
+            )
             .annotate(n=Count("id"))
-            .order_by("day")
+            .order_by()
         )
 
 
@@ -102,7 +161,153 @@ class VoteChange(models.Model):
                 name="vote_change_to_matches_position",
             ),
         ]
-        indexes = [models.Index(fields=["article", "created_at"], name="vote_change_history_idx")]
+        # No index by date: pages read the daily rollup (VoteDay), and only `recount` reads
+        # an article's history, all of it. Each index would cost every vote an update.
 
     def __str__(self) -> str:
         return f"{self.from_stance or 'none'} → {self.to_stance or 'none'} on {self.article_id}"
+
+
+# Counters ----------------------------------------------------------------------------------
+# Pages read these few rows instead of counting votes. The services update them with F() in
+# the transaction that writes the vote and its VoteChange; `manage.py recount` rebuilds them
+# from those source rows (debate.counters.votes_recount). Position None is "both equally": a
+# plain unique constraint would let any number of such rows in (NULLs are distinct on SQLite
+# and PostgreSQL alike), so each table has one partial unique constraint per case.
+
+
+@dataclass
+class ArticleVotes:
+    """An article as its page, the vote and the tally need it: `VoteCount.objects.page()`."""
+
+    article: Article
+    positions: list[Position]
+    counters: list[tuple[int | None, int, int]]  # (position id or None, votes, changes)
+    my_vote: tuple[str, int | None] | None  # the member's (stance, position id), None: no vote
+
+
+class VoteCountQuerySet(models.QuerySet):
+    def of_article(self, article):
+        return self.filter(article=article).values_list("position_id", "votes", "changes")
+
+    def page(self, slug: str, member_id: int | None, article_fields: Sequence[str]):
+        """The article, its positions, their counters and the member's vote: one query.
+
+        The pages that every vote and every poll hit call this. Written in SQL because here
+        building the equivalent ORM query (subqueries for the counters and the vote) costs
+        several times what the database takes to answer it, and each extra round trip to a
+        busy database costs more still. None when there is no such article.
+        """
+        article_columns = [Article._meta.get_field(name).column for name in article_fields]
+        position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
+        q = connection.ops.quote_name
+        sql = f"""
+            SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
+                   {", ".join(f"p.{q(c)}" for c in position_columns)},
+                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id
+            FROM {q(Article._meta.db_table)} a
+            LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
+            LEFT JOIN {q(self.model._meta.db_table)} c
+                ON c.article_id = a.id AND c.position_id = p.id
+            LEFT JOIN {q(self.model._meta.db_table)} b
+                ON b.article_id = a.id AND b.position_id IS NULL
+            LEFT JOIN {q(SympathyVote._meta.db_table)} v
+                ON v.article_id = a.id AND v.member_id = %s
+            WHERE a.slug = %s
+            ORDER BY p.{q("order")}, p.id
+        """  # noqa: S608 - names from the models' metadata, values as parameters
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, [member_id, slug])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        db = self.db
+        n, m = len(article_fields), len(POSITION_FIELDS)
+        first = rows[0]
+        values = _converted(article_fields, Article, first[:n])
+        article = Article.from_db(db, list(article_fields), values)
+        positions, counters = [], []
+        for row in rows:
+            if row[n] is None:  # no positions
+                break
+            values = _converted(POSITION_FIELDS, Position, row[n : n + m])
+            positions.append(Position.from_db(db, list(POSITION_FIELDS), values))
+            counters.append((row[n], row[n + m] or 0, row[n + m + 1] or 0))
+        if positions:
+            counters.append((None, first[n + m + 2] or 0, first[n + m + 3] or 0))
+        stance, position_id = first[n + m + 4], first[n + m + 5]
+        return ArticleVotes(article, positions, counters, (stance, position_id) if stance else None)
+
+
+class VoteCount(models.Model):
+    """How many members' votes on an article are for one option now, and how often it moved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="vote_counts")
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    votes = models.PositiveIntegerField(default=0)
+    # VoteChange rows that moved a vote into or out of this option: only ever grows, so the sum
+    # over an article's options is a version of everything its tally and chart show.
+    changes = models.PositiveBigIntegerField(default=0)
+
+    objects = VoteCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                condition=Q(position__isnull=False),
+                name="vote_count_per_position",
+            ),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(position__isnull=True),
+                name="vote_count_both_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.votes} for {self.position or 'both equally'} on {self.article_id}"
+
+
+class VoteDayQuerySet(models.QuerySet):
+    def history(self, article):
+        """Each day's moves per option, oldest first: rows of days by options, never of votes."""
+        return (
+            self.filter(article=article)
+            .order_by("day", "position_id")
+            .values("day", "position_id", "gained", "lost")
+        )
+
+
+class VoteDay(models.Model):
+    """The day's rollup of VoteChange for one option: how many votes came to it, how many left."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="vote_days")
+    day = models.DateField()
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    gained = models.PositiveIntegerField(default=0)
+    lost = models.PositiveIntegerField(default=0)
+
+    objects = VoteDayQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day", "position"],
+                condition=Q(position__isnull=False),
+                name="vote_day_per_position",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "day"],
+                condition=Q(position__isnull=True),
+                name="vote_day_both_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        option = self.position or "both equally"
+        return f"{self.day} {option}: +{self.gained} -{self.lost} on {self.article_id}"

@@ -277,12 +277,18 @@ class Compose:
     open_label: str
     submit_label: str
     heading: str
-    context: str = ""
+    # The side a rebuttal answers: its claim is read only where a form page quotes it (the
+    # article page's positions carry no claim).
+    position: object = None
     list_id: str = ""
     form: PostForm | None = None
     preview: str = ""
     error: str = ""
     is_open: bool = True
+
+    @property
+    def context(self) -> str:
+        return self.position.claim if self.position is not None else ""
 
 
 def _compose_for(article, kind, *, side=None, parent=None) -> Compose:
@@ -294,7 +300,7 @@ def _compose_for(article, kind, *, side=None, parent=None) -> Compose:
             open_label=f"Rebut {side.label}",
             submit_label="Post rebuttal",
             heading=f"Rebut {side.label}",
-            context=side.position.claim,
+            position=side.position,
             list_id=f"posts-side-{side.position.slug}",
         )
     if kind == PostKind.COMMENT:

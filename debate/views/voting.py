@@ -1,11 +1,11 @@
-"""Sympathy votes: cast, withdraw, and the polled tally."""
+"""Sympathy votes: cast, withdraw, the polled tally and the history chart."""
 
 import logging
 from http import HTTPStatus
 
 from allauth.core import ratelimit
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -13,7 +13,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
-from ..models import Article, SympathyVote, VoteChange
+from ..fragments import Fragment, digest, rendered
+from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from .common import HttpResponseSeeOther, member_required
 
@@ -25,33 +26,81 @@ VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
 UNKNOWN = object()
 
 
-def _sympathy_context(request, article, positions=None, chosen=UNKNOWN) -> dict:
-    """The article's options, its tally and the member's choice: three queries at most.
+# Every vote and every tally that saw a change tells the page so; the chart then fetches
+# itself (hx-trigger="sympathy-moved from:body" in _sympathy_history.html).
+MOVED_EVENT = "sympathy-moved"
 
-    A view that has just written the member's choice passes it, saving the query.
+
+def article_votes(request, slug, article_fields=("id", "slug")) -> ArticleVotes:
+    """The article with its positions, counters and the member's vote, in one query; or 404."""
+    member_id = request.user.pk if request.user.is_authenticated else None
+    found = VoteCount.objects.page(slug, member_id, article_fields)
+    if found is None:
+        raise Http404("No such article.")
+    return found
+
+
+def _sympathy_context(request, votes: ArticleVotes, chosen=UNKNOWN, counters=None) -> dict:
+    """The article's options, its tally and the member's choice, from `article_votes()`.
+
+    A view that has just written the member's vote passes the choice and the counters read
+    after the write.
     """
-    if positions is None:
-        positions = list(article.positions.all())
-    options = options_for(positions)
+    options = options_for(votes.positions)
     if chosen is UNKNOWN:
         chosen = None
-        if request.user.is_authenticated:
-            vote = SympathyVote.objects.of_member(request.user, article).only("position_id")
-            vote = vote.first()
-            if vote is not None:
-                chosen = option_chosen(options, vote.position_id)
+        if votes.my_vote is not None and request.user.is_authenticated:
+            chosen = option_chosen(options, votes.my_vote[1])
     return {
-        "article": article,
-        "positions": positions,
+        "article": votes.article,
+        "positions": votes.positions,
         "options": options,
-        "tally": Tally.from_counts(options, SympathyVote.objects.tally(article)),
+        "tally": Tally.from_counters(options, votes.counters if counters is None else counters),
         "chosen": chosen,
     }
 
 
-def _history(article, options) -> History:
-    moves = VoteChange.objects.daily_moves(article)
-    return History.replay(options, moves, timezone.localdate())
+def _labels(options) -> str:
+    """A digest of the options as a fragment shows them: a renamed side renders anew."""
+    return digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
+
+
+def vote_panel_fragment(request, context: dict) -> Fragment:
+    """The vote panel as the article page shows it, rendered once per tally and choice.
+
+    The same for every member who made the same choice (and for every visitor) until the next
+    vote; only the CSRF token differs, and each request puts its own in.
+    """
+    chosen = context["chosen"]
+    signed_in = request.user.is_authenticated
+    parts = (
+        context["article"].pk,
+        context["tally"].version,
+        _labels(context["options"]),
+        chosen.value if chosen else "",
+        "member" if signed_in else "visitor",
+    )
+    panel = {key: context[key] for key in ("article", "options", "tally", "chosen")}
+    return Fragment(
+        "debate/_vote_panel.html", parts, lambda: {**panel, "user": request.user}, request
+    )
+
+
+def history_fragment(article, options, tally) -> Fragment:
+    """The "How sympathy has moved" section, rendered once per version and shared.
+
+    Replaying the day rows and drawing the chart with its table costs far more than the rest
+    of the page, and only a vote, midnight or a renamed option changes it: the rendering is
+    cached under the counters' version, today's date and the options' labels.
+    """
+    today = timezone.localdate()
+
+    def context():
+        days = VoteDay.objects.history(article)
+        return {"article": article, "history": History.replay(options, days, today)}
+
+    parts = (article.pk, tally.version, today.isoformat(), _labels(options))
+    return Fragment("debate/_sympathy_history.html", parts, context)
 
 
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
@@ -85,15 +134,23 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
     return response
 
 
-def _vote_panel(request, article, positions=None, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
-    """The partial an htmx vote swaps in: the panel with the tally (and the chart out of band)."""
-    context = _sympathy_context(request, article, positions, chosen)
-    if status == HTTPStatus.OK:
-        context["history"] = _history(article, context["options"])
-    # Only this partial swaps other parts of the page; the article page includes the same
-    # template, and must not repeat them even when htmx asks for it.
+def _vote_panel(request, votes, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
+    """The partial an htmx vote swaps in: the panel with the tally, and nothing else.
+
+    The chart follows with a request of its own (MOVED_EVENT), so drawing it never holds up
+    the vote.
+    """
+    counters = None
+    if status == HTTPStatus.OK:  # after a write: the counters as they are now
+        counters = list(VoteCount.objects.of_article(votes.article))
+    context = _sympathy_context(request, votes, chosen, counters)
+    # Only this partial swaps the announcer out of band; the article page includes the same
+    # template, and must not repeat it even when htmx asks for it.
     context["out_of_band"] = True
-    return render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+    response = render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
+    if status == HTTPStatus.OK:
+        response["HX-Trigger"] = MOVED_EVENT
+    return response
 
 
 def _back_to_the_panel(article):
@@ -101,24 +158,22 @@ def _back_to_the_panel(article):
     return HttpResponseSeeOther(f"{article.get_absolute_url()}#{VOTE_PANEL_ANCHOR}")
 
 
+VOTE_FIELDS = ("id", "slug", "title")
+
+
 @require_POST
 @member_required
 def vote(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    votes = article_votes(request, slug, VOTE_FIELDS)
+    article = votes.article
     if limited := vote_rate_limited(request, article):
         return limited
-    positions = list(article.positions.all())
-    form = VoteForm(request.POST, options=options_for(positions))
+    form = VoteForm(request.POST, options=options_for(votes.positions))
     if not form.is_valid():
         error = form.errors["choice"][0]
         if request.htmx:
             return _vote_panel(
-                request,
-                article,
-                positions,
-                error=error,
-                announcement=error,
-                status=HTTPStatus.BAD_REQUEST,
+                request, votes, error=error, announcement=error, status=HTTPStatus.BAD_REQUEST
             )
         context = {"article": article, "error": error}
         return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
@@ -126,34 +181,45 @@ def vote(request, slug):
     services.vote_cast(member=request.user, article=article, position=option.position)
     if request.htmx:
         announcement = f"Vote counted: {option.action}."
-        return _vote_panel(request, article, positions, chosen=option, announcement=announcement)
+        return _vote_panel(request, votes, chosen=option, announcement=announcement)
     return _back_to_the_panel(article)
 
 
 @require_POST
 @member_required
 def vote_withdraw(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
-    if limited := vote_rate_limited(request, article):
+    votes = article_votes(request, slug, VOTE_FIELDS)
+    if limited := vote_rate_limited(request, votes.article):
         return limited
-    services.vote_withdraw(member=request.user, article=article)
+    services.vote_withdraw(member=request.user, article=votes.article)
     if request.htmx:
         return _vote_panel(
             request,
-            article,
+            votes,
             chosen=None,
             announcement="Your vote is withdrawn.",
             focus_status=True,
         )
-    return _back_to_the_panel(article)
+    return _back_to_the_panel(votes.article)
 
 
 @require_GET
 def tally(request, slug):
-    article = get_object_or_404(Article.objects.only("id", "slug"), slug=slug)
-    positions = list(article.positions.all())
-    options = options_for(positions)
-    current = Tally.from_counts(options, SympathyVote.objects.tally(article))
+    votes = article_votes(request, slug)
+    current = Tally.from_counters(options_for(votes.positions), votes.counters)
     if request.GET.get("seen") == current.version:
         return HttpResponse(status=HTTPStatus.NO_CONTENT)
-    return render(request, "debate/_tally.html", {"article": article, "tally": current})
+    context = {"article": votes.article, "tally": current}
+    response = render(request, "debate/_tally.html", context)
+    response["HX-Trigger"] = MOVED_EVENT
+    return response
+
+
+@require_GET
+def history(request, slug):
+    """The chart alone, for a page whose tally has moved (see MOVED_EVENT)."""
+    votes = article_votes(request, slug)
+    options = options_for(votes.positions)
+    tally = Tally.from_counters(options, votes.counters)
+    (chart,) = rendered(history_fragment(votes.article, options, tally))
+    return HttpResponse(chart)

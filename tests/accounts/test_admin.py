@@ -5,7 +5,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from accounts.models import User
-from debate.models import Stance, SympathyVote, VoteChange
+from debate.models import Stance, VoteChange
+from debate.services import vote_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def voter(make_member, article):
     member = make_member(display_name="ada")
-    SympathyVote.objects.create(member=member, article=article, stance=Stance.BOTH)
+    vote_cast(member=member, article=article, position=None)
     return member
 
 
@@ -24,14 +25,12 @@ def test_admin_delete_records_the_vote_withdrawal(moderator_client, voter):
 
     assert response.status_code == HTTPStatus.FOUND
     assert not User.objects.filter(pk=voter.pk).exists()
-    assert VoteChange.objects.get().from_stance == Stance.BOTH
+    assert VoteChange.objects.get(to_stance="").from_stance == Stance.BOTH
 
 
 def test_admin_bulk_delete_records_the_vote_withdrawals(moderator_client, voter, make_member):
     other = make_member(display_name="grace")
-    SympathyVote.objects.create(
-        member=other, article=voter.sympathy_votes.get().article, stance=Stance.BOTH
-    )
+    vote_cast(member=other, article=voter.sympathy_votes.get().article, position=None)
 
     moderator_client.post(
         reverse("admin:accounts_user_changelist"),

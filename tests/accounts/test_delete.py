@@ -21,12 +21,7 @@ def voter(make_member, article):
     """A member who voted on the article and rebutted one side of it."""
     member = make_member(display_name="ada")
     side_one, _ = article.positions.all()
-    SympathyVote.objects.create(
-        member=member, article=article, stance=Stance.POSITION, position=side_one
-    )
-    VoteChange.objects.create(
-        article=article, member=member, to_stance=Stance.POSITION, to_position=side_one
-    )
+    services.vote_cast(member=member, article=article, position=side_one)
     Post.objects.create(article=article, author=member, position=side_one, body_md="My argument.")
     return member
 

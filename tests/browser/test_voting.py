@@ -56,7 +56,9 @@ def test_member_vote_updates_tally_and_pressed_state_without_navigation(
     expect_tally_row(page, "Yudkowsky & Soares", "1 vote", "100%")
     expect(page.locator("#tally")).to_contain_text("1 member has voted.")
     expect(page.locator("#vote-announcer")).to_have_text(f"Vote counted: {SIDE_ONE}.")
+    # The chart follows with a request of its own, without reloading the page.
     expect(page.locator("#history .chart__svg")).to_be_visible()
+    expect(page.locator("#history table")).to_contain_text("100%")
     assert page.evaluate("window.__marker") == 1
     assert SympathyVote.objects.get(member=member).position.slug == "yudkowsky-soares"
 
@@ -260,10 +262,14 @@ def test_voting_works_under_a_strict_content_security_policy(member_page, articl
     )
     page.goto(article_url)
 
-    vote_button(page, BOTH).click()
+    # The chart follows each vote with a request of its own: wait for those to land too.
+    with page.expect_response(lambda response: response.url.endswith("/history/")):
+        vote_button(page, BOTH).click()
     expect(vote_button(page, BOTH)).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("button", name="Withdraw my vote").click()
+    with page.expect_response(lambda response: response.url.endswith("/history/")):
+        page.get_by_role("button", name="Withdraw my vote").click()
     expect(page.locator("#vote-status")).to_contain_text("You have not voted yet.")
+    page.wait_for_load_state("networkidle")
 
     assert page.evaluate("window.__violations") == []
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from debate.models import Position, VoteChange
@@ -37,6 +39,7 @@ def many_votes(article, side_one, side_two, cast_votes):
         VoteChange.objects.filter(pk=change.pk).update(
             created_at=timezone.now() - timedelta(days=n % 5)
         )
+    call_command("recount", verbosity=0)  # the daily rollup follows the rewritten history
     return voters
 
 
@@ -60,13 +63,35 @@ def test_query_count_does_not_grow_with_votes(
     client, article, side_one, cast_votes, django_assert_num_queries
 ):
     cast_votes(side_one)
-    # Five for the article, its sides and votes; two for the discussion (counts, first pages).
+    cache.clear()  # both requests render everything, cached fragments included
+    # The page's one query; the article, its topics and its sides in full for the fragments;
+    # the chart's days; the discussion's counts and first pages.
     with django_assert_num_queries(7) as few:
         client.get(article.get_absolute_url())
     cast_votes(*[side_one] * 15)
+    cache.clear()
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(article.get_absolute_url())
+
+
+def test_cached_fragments_leave_a_visitor_three_queries(
+    client, article, many_votes, django_assert_num_queries
+):
+    client.get(article.get_absolute_url())  # renders the article and the chart once
+
+    # The article with its options and their counters in one query, the discussion's counts
+    # and first pages in two; body, sides and chart come rendered from the fragment cache.
+    with django_assert_num_queries(3):
+        client.get(article.get_absolute_url())
+
+
+def test_a_moderators_edit_shows_at_once_despite_the_cached_rendering(client, article):
+    page(client, article)
+    article.positions.filter(slug="side-one").update(claim="A claim edited in the admin.")
+    article.save()  # as the admin does when a moderator saves the article with its sides
+
+    assert "A claim edited in the admin." in page(client, article)
 
 
 def test_positions_show_label_claim_and_evidence_linked_to_the_passage(client, article):
@@ -202,3 +227,36 @@ def test_page_asked_for_by_htmx_draws_the_history_once_and_nothing_out_of_band(
 
     assert html.count('id="history"') == 1
     assert "hx-swap-oob" not in html
+
+
+def test_the_shared_vote_panel_carries_each_members_own_csrf_token(article, make_member):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    tokens = []
+    for name in ("ada", "grace"):
+        client = Client()
+        client.force_login(make_member(display_name=name))
+        html = page(client, article)
+        panel = html[html.index('id="vote-panel"') :]
+        token = panel.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        tokens.append((_unmask_cipher_token(token), client.cookies["csrftoken"].value))
+
+    assert [mine == cookie for mine, cookie in tokens] == [True, True]
+    assert tokens[0][0] != tokens[1][0]
+
+
+def test_members_with_different_choices_see_their_own_choice_in_the_shared_panel(
+    article, make_member
+):
+    from django.test import Client
+
+    pages = {}
+    for name, choice in (("ada", "side-one"), ("grace", "both")):
+        client = Client()
+        client.force_login(make_member(display_name=name))
+        client.post(f"{article.get_absolute_url()}vote/", {"choice": choice})
+        pages[name] = squeeze(page(client, article))
+
+    assert "You find <strong>Side one</strong> more sympathetic." in pages["ada"]
+    assert "You find <strong>both equally</strong> sympathetic." in pages["grace"]

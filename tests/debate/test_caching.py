@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from debate import caching, services
@@ -316,7 +316,8 @@ def test_an_undeclared_parameter_is_redirected_to_the_canonical_url(url):
 def test_a_tally_version_seen_is_kept_and_answers_no_content(client, article):
     tally_url = reverse("debate:tally", args=[article.slug])
 
-    response = client.get(tally_url, {"seen": "0-0-0"}, headers={"HX-Request": "true"})
+    # No vote has moved yet: the counters' version is 0.
+    response = client.get(tally_url, {"seen": "0"}, headers={"HX-Request": "true"})
 
     assert response.status_code == HTTPStatus.NO_CONTENT
 
@@ -381,3 +382,43 @@ def test_a_response_that_sets_a_cookie_is_never_given_to_the_next_visitor():
     assert second["X-Cache"] == "MISS"
     assert second.cookies["greeting"].value != first.cookies["greeting"].value
     assert first.cookies["greeting"].value not in second.content.decode()
+
+
+def test_an_aged_out_page_is_rendered_anew_by_the_request_whose_turn_it_is(
+    client, url, article, later
+):
+    client.get(url)
+    article.title = "A debate, retitled"
+    article.save()
+    later(10.5)
+
+    response = Client().get(url)
+
+    assert response["X-Cache"] == "MISS"
+    assert "A debate, retitled" in response.content.decode()
+
+
+def test_while_one_request_renders_a_hot_page_the_others_get_the_previous_rendering(
+    client, url, article, later, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    client.get(url)
+    article.title = "A debate, retitled"
+    article.save()
+    later(10.5)
+    # Another request took the turn to render it and is still at it.
+    assert cache.add(f"{caching._key(RequestFactory().get(url))}:rendering", 1)
+
+    with django_assert_num_queries(0):
+        response = Client().get(url)
+
+    assert response["X-Cache"] == "STALE"
+    assert "A debate, retitled" not in response.content.decode()
+
+
+def test_the_previous_rendering_is_not_served_past_the_rerender_window(client, url, later):
+    client.get(url)
+    later(10 + caching.RERENDER_SECONDS + 0.5)
+
+    assert Client().get(url)["X-Cache"] == "MISS"

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from debate.models import Position, Stance
+from debate.models import Position
 from debate.sympathy import BOTH, History, Tally, options_for, percentages
 
 
@@ -20,22 +20,23 @@ def options():
 
 
 def move(day, from_=None, to=None, n=1):
-    """A daily_moves() row; from_/to are a position id, BOTH, or None for "no vote"."""
+    """n votes moving on `day`; from_/to are a position id, BOTH, or None for "no vote"."""
+    return {"day": day, "from": from_, "to": to, "n": n}
 
-    def stance(key):
-        return "" if key is None else Stance.BOTH if key == BOTH else Stance.POSITION
 
-    def position(key):
-        return key if isinstance(key, int) else None
-
-    return {
-        "day": day,
-        "from_stance": stance(from_),
-        "from_position_id": position(from_),
-        "to_stance": stance(to),
-        "to_position_id": position(to),
-        "n": n,
-    }
+def rollup(moves):
+    """The VoteDay rows (day, option, gained, lost) that counting these moves leaves."""
+    rows = {}
+    for m in moves:
+        for key, field in ((m["from"], "lost"), (m["to"], "gained")):
+            if key is not None:
+                position_id = None if key == BOTH else key
+                row = rows.setdefault(
+                    (m["day"], position_id),
+                    {"day": m["day"], "position_id": position_id, "gained": 0, "lost": 0},
+                )
+                row[field] += m["n"]
+    return [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1] is None, k[1] or 0))]
 
 
 def test_options_are_the_positions_in_order_then_both_equally(options):
@@ -110,7 +111,7 @@ def test_history_replays_votes_changes_and_withdrawals_per_day(options):
         move(d3, from_=BOTH),
     ]
 
-    history = History.replay(options, moves, today=date(2026, 6, 5))
+    history = History.replay(options, rollup(moves), today=date(2026, 6, 5))
 
     assert [(d.day, d.counts, d.percents) for d in history.days] == [
         (d1, (2, 0, 1), (67, 0, 33)),
@@ -123,7 +124,7 @@ def test_history_replays_votes_changes_and_withdrawals_per_day(options):
 def test_history_lines_step_from_day_to_day_up_to_today(options):
     moves = [move(date(2026, 6, 1), to=1), move(date(2026, 6, 3), to=2)]
 
-    history = History.replay(options, moves, today=date(2026, 6, 4))
+    history = History.replay(options, rollup(moves), today=date(2026, 6, 4))
 
     assert [line.path for line in history.lines()] == [
         "M0.0 0.0H50.0V50.0H100",
@@ -139,13 +140,13 @@ def test_history_line_breaks_while_nobody_has_a_vote(options):
         move(date(2026, 6, 3), to=1),
     ]
 
-    history = History.replay(options, moves, today=date(2026, 6, 4))
+    history = History.replay(options, rollup(moves), today=date(2026, 6, 4))
 
     assert history.lines()[0].path == "M0.0 0.0H25.0M50.0 0.0H100"
 
 
 def test_history_of_a_single_day_spans_the_whole_chart(options):
-    history = History.replay(options, [move(date(2026, 6, 1), to=BOTH)], date(2026, 6, 1))
+    history = History.replay(options, rollup([move(date(2026, 6, 1), to=BOTH)]), date(2026, 6, 1))
 
     assert history.single_day
     assert history.lines()[2].path == "M0.0 0.0H100"
@@ -160,6 +161,6 @@ def test_history_without_votes_is_empty(options):
 
 
 def test_history_ignores_moves_of_positions_no_longer_offered(options):
-    history = History.replay(options, [move(date(2026, 6, 1), to=99)], date(2026, 6, 1))
+    history = History.replay(options, rollup([move(date(2026, 6, 1), to=99)]), date(2026, 6, 1))
 
     assert history.days[0].counts == (0, 0, 0)

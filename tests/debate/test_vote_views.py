@@ -1,5 +1,6 @@
 """The vote, withdraw and tally endpoints: htmx partials, plain POST/redirect/GET, refusals."""
 
+import re
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -7,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from debate import services
 from debate.models import Stance, SympathyVote, VoteChange
 
 from .conftest import CLOSED_REDIS, HTMX
@@ -24,6 +26,10 @@ def withdraw_url(article):
 
 def tally_url(article):
     return reverse("debate:tally", args=[article.slug])
+
+
+def history_url(article):
+    return reverse("debate:history", args=[article.slug])
 
 
 def login_url_back_to(article):
@@ -254,19 +260,47 @@ def test_tally_bar_segments_are_svg_rects_without_style_attributes(
 
 def test_tally_answers_no_content_when_nothing_changed_since_seen(client, article, cast_votes):
     cast_votes(None)
+    seen = client.get(tally_url(article)).content.decode()
+    version = re.search(r'name="seen" value="([^"]+)"', seen).group(1)
 
-    response = client.get(tally_url(article), {"seen": "0-0-1"})
+    response = client.get(tally_url(article), {"seen": version})
 
     assert response.status_code == HTTPStatus.NO_CONTENT
 
 
 def test_tally_answers_the_partial_when_votes_moved_since_seen(client, article, cast_votes):
     cast_votes(None)
+    before = client.get(tally_url(article)).content.decode()
+    version = re.search(r'name="seen" value="([^"]+)"', before).group(1)
+    cast_votes(None)
 
-    response = client.get(tally_url(article), {"seen": "0-0-0"})
+    response = client.get(tally_url(article), {"seen": version})
 
     assert response.status_code == HTTPStatus.OK
-    assert 'name="seen" value="0-0-1"' in response.content.decode()
+    assert "2 members have voted." in response.content.decode()
+
+
+def test_tally_that_moved_tells_the_page_so_the_chart_follows(client, article, cast_votes):
+    cast_votes(None)
+
+    response = client.get(tally_url(article), {"seen": "0"})
+
+    assert response["HX-Trigger"] == "sympathy-moved"
+
+
+def test_tally_moves_on_a_change_that_leaves_the_counts_as_they_were(
+    client, article, side_one, side_two, cast_votes
+):
+    # A→B then B→A leaves the same numbers, but the day's history (the chart) has changed.
+    (voter,) = cast_votes(side_one)
+    before = client.get(tally_url(article)).content.decode()
+    version = re.search(r'name="seen" value="([^"]+)"', before).group(1)
+    services.vote_cast(member=voter, article=article, position=side_two)
+    services.vote_cast(member=voter, article=article, position=side_one)
+
+    response = client.get(tally_url(article), {"seen": version})
+
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_tally_does_not_accept_posts(client, article):
@@ -278,19 +312,48 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
 ):
     cast_votes(*[side_one] * 20)
 
-    # Savepoints count here: the test runs inside a transaction.
-    with django_assert_max_num_queries(13):
+    # Savepoints count here: the test runs inside a transaction, which also keeps the
+    # counters from remembering their rows (that happens on commit), so the two
+    # INSERT ... ON CONFLICT DO NOTHING that make sure of them run on every vote here.
+    with django_assert_max_num_queries(15):
         response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
 
     assert response.status_code == HTTPStatus.OK
 
 
-def test_htmx_vote_also_redraws_the_history_chart_out_of_band(member_client, article):
+def test_htmx_vote_answers_without_the_chart_and_tells_the_page_it_moved(member_client, article):
+    # Drawing the chart must not hold up the vote: the page's chart fetches itself when
+    # told that sympathy moved (hx-trigger="sympathy-moved from:body").
     response = member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
 
     html = response.content.decode()
-    assert 'aria-labelledby="history-heading" hx-swap-oob="true">' in html
+    assert 'id="history"' not in html
+    assert "chart__line" not in html
+    assert response["HX-Trigger"] == "sympathy-moved"
+
+
+def test_refused_htmx_vote_does_not_tell_the_page_anything_moved(member_client, article):
+    response = member_client.post(vote_url(article), {"choice": "nonsense"}, **HTMX)
+
+    assert "HX-Trigger" not in response
+
+
+def test_history_endpoint_answers_the_chart_with_the_new_vote(member_client, article):
+    member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)
+
+    response = member_client.get(history_url(article))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert 'id="history"' in html
+    assert 'hx-trigger="sympathy-moved from:body"' in html
     assert html.count('<path class="chart__line') == 3
+
+
+def test_history_endpoint_of_an_unknown_article_is_not_found(client, db):
+    response = client.get(reverse("debate:history", args=["nope"]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_plain_vote_page_has_no_out_of_band_pieces(member_client, article):
@@ -356,3 +419,14 @@ def test_votes_still_count_when_the_cache_holding_the_limit_does_not_answer(
 
     assert response.status_code == HTTPStatus.SEE_OTHER
     assert SympathyVote.objects.get(member=member).stance == Stance.BOTH
+
+
+def test_tally_groups_the_thousands_of_a_big_count(client, article):
+    from debate.models import VoteCount
+
+    VoteCount.objects.create(article=article, position=None, votes=1234567, changes=1234567)
+
+    html = client.get(tally_url(article)).content.decode()
+
+    assert "1,234,567 votes" in html
+    assert "1,234,567 members have voted." in html

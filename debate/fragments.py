@@ -1,0 +1,91 @@
+"""Parts of pages rendered once and shared: the cache of rendered fragments.
+
+A fragment is stored in the default cache (Redis when configured, so every app server shares
+it) under a key naming everything it shows: a version that the writes change (the vote
+counters' version, the article's `updated_at`), today's date where the fragment draws "today",
+and a digest of the template's own source, so a deploy that changes the template renders anew.
+There is nothing to invalidate: a write makes a new key, and old entries expire.
+
+A cache that does not answer costs only the rendering: the page is never refused for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache as memoize
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+SECONDS = 24 * 60 * 60
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@memoize
+def _template_digest(template_name: str) -> str:
+    return digest(get_template(template_name).template.source)
+
+
+def fragment_key(template_name: str, *parts) -> str:
+    return ":".join(["fragment", template_name, _template_digest(template_name), *map(str, parts)])
+
+
+# Stands for the visitor's CSRF token in a stored rendering; each request puts its own in.
+CSRF_PLACEHOLDER = "@@fragment-csrf-token@@"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A rendering to fetch from the cache: `template` stored under `parts`.
+
+    `context()` is called only when the cache has none. With `request`, the fragment may hold
+    forms: it is rendered with a placeholder for the CSRF token, and each request gets its own
+    token put in its place.
+    """
+
+    template: str
+    parts: tuple
+    context: Callable[[], dict]
+    request: object = None
+
+    @property
+    def key(self) -> str:
+        return fragment_key(self.template, *self.parts)
+
+
+def rendered(*fragments: Fragment) -> list[SafeString]:
+    """The fragments' renderings, fetched from the cache in one round trip."""
+    keys = [fragment.key for fragment in fragments]
+    try:
+        found = cache.get_many(keys)
+    except Exception as error:  # Redis down: render them, as the page cache does
+        logger.warning("fragment cache unavailable: %s", error)
+        found = {}
+    missing = {}
+    result = []
+    for fragment, key in zip(fragments, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            context = fragment.context()
+            if fragment.request is not None:
+                context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+            html = missing[key] = str(render_to_string(fragment.template, context))
+        if fragment.request is not None:
+            html = html.replace(CSRF_PLACEHOLDER, get_token(fragment.request))
+        result.append(mark_safe(html))  # noqa: S308 - our own rendering, stored as rendered
+    if missing:
+        try:
+            cache.set_many(missing, SECONDS)
+        except Exception as error:
+            logger.warning("fragment cache unavailable: %s", error)
+    return result
