@@ -123,9 +123,7 @@ def test_a_real_session_still_signs_the_member_in(member_client, article):
 def test_a_nul_in_an_admin_list_filter_is_a_bad_request(moderator_client, nul_watch):
     moderator_client.raise_request_exception = False
 
-    response = moderator_client.get(
-        reverse("admin:debate_post_changelist") + "?status__exact=%00"
-    )
+    response = moderator_client.get(reverse("admin:debate_post_changelist") + "?status__exact=%00")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert BAD_REQUEST_PAGE in response.content.decode()
