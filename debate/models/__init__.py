@@ -14,12 +14,23 @@ from .discussion import (
     ReportReason,
     ReportState,
 )
+from .moderation import (
+    SYSTEM_ACTOR,
+    ModerationAction,
+    ModerationRecord,
+    ModerationSettings,
+    ReportedPost,
+)
 from .votes import Stance, SympathyVote, SympathyVoteQuerySet, VoteChange, VoteChangeQuerySet
 
 __all__ = [
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
+    "SYSTEM_ACTOR",
     "Article",
+    "ModerationAction",
+    "ModerationRecord",
+    "ModerationSettings",
     "ModerationStatus",
     "Position",
     "Post",
@@ -32,6 +43,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "ReportState",
+    "ReportedPost",
     "Stance",
     "SympathyVote",
     "SympathyVoteQuerySet",

@@ -1,0 +1,493 @@
+"""The moderators' side of the admin: the confirmation page every moderation action passes
+through (it asks for the reason), the report queue, the moderation record and the moderation
+settings. debate/admin.py registers the rest and imports this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.shortcuts import redirect
+from django.template.defaultfilters import truncatechars
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from accounts.models import member_name
+from accounts.moderators import MODERATORS_GROUP
+
+from . import moderation
+from .models import (
+    ModerationRecord,
+    ModerationSettings,
+    Post,
+    PostStatus,
+    Report,
+    ReportedPost,
+    ReportState,
+    SympathyVote,
+)
+
+REASON_MAX_LENGTH = 1000
+
+
+# The confirmation page ---------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Goes on the moderation record, and the author reads it on their item.",
+        error_messages={"required": "Give a reason: it goes on the record."},
+    )
+
+
+@dataclass
+class Selected:
+    """One line of the confirmation page's list of what the action will touch."""
+
+    label: str
+    detail: str = ""
+    warning: str = ""
+
+
+def confirm_action(
+    model_admin: admin.ModelAdmin,
+    request,
+    *,
+    title: str,
+    button: str,
+    items: Iterable[Selected],
+    apply: Callable[[dict], None],
+    form_class: type[forms.Form] = ReasonForm,
+    notes: Iterable[str] = (),
+):
+    """Ask for a reason (and whatever else `form_class` asks) before an action runs.
+
+    The first POST (from the list's action menu) answers with a page listing what is
+    selected, with the form; that page posts back to the list with `confirm`, and only then
+    does `apply(cleaned_data)` run. Returns None once applied (the admin then redirects to
+    the list), else the page.
+    """
+    form = form_class(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        apply(form.cleaned_data)
+        return None
+    items = list(items)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": None,
+        "opts": model_admin.model._meta,
+        "form": form,
+        "items": items[:100],
+        "more": max(0, len(items) - 100),
+        "notes": list(notes),
+        "button": button,
+        "action": request.POST.get("action", ""),
+        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "back": request.get_full_path(),
+        "media": model_admin.media,
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/moderation_confirm.html", context)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def excerpt(post: Post) -> str:
+    return truncatechars(" ".join(post.body_md.split()), 100) or post.placeholder
+
+
+# Posts: publish, hide, remove -------------------------------------------------------------
+
+STATUS_VERBS = {
+    PostStatus.PUBLISHED: ("Publish", "Published"),
+    PostStatus.HIDDEN: ("Hide", "Hid"),
+    PostStatus.REMOVED: ("Remove", "Removed"),
+}
+
+
+def posts_moderate_action(model_admin, request, queryset, status: PostStatus):
+    """The publish, hide and remove actions: confirm with a reason, then one
+    `moderation.post_moderate` per post, and say what happened to each."""
+    verb, done = STATUS_VERBS[status]
+    posts = list(
+        queryset.select_related(None)
+        .select_related("author")
+        .only("id", "status", "body_md", "author")
+    )
+
+    def warning(post) -> str:
+        if post.status == PostStatus.DELETED:
+            return "Deleted by its author: it stays deleted."
+        if status == PostStatus.PUBLISHED and post.status == PostStatus.HELD:
+            return "Hidden pending review: dismiss its reports in the report queue instead."
+        if post.status == status:
+            return f"Already {post.get_status_display().lower()}."
+        return ""
+
+    def apply(data):
+        outcomes = Counter(
+            moderation.post_moderate(post, status, actor=request.user, reason=data["reason"])
+            for post in posts
+        )
+        changed = outcomes[moderation.Outcome.CHANGED]
+        model_admin.message_user(request, f"{done} {plural(changed, 'post')}.", messages.SUCCESS)
+        if outcomes[moderation.Outcome.DELETED]:
+            n = outcomes[moderation.Outcome.DELETED]
+            model_admin.message_user(
+                request,
+                f"Left {plural(n, 'post')} deleted by their author{'s' if n != 1 else ''} "
+                "as they are.",
+                messages.WARNING,
+            )
+        if outcomes[moderation.Outcome.HELD]:
+            model_admin.message_user(
+                request,
+                f"Left {plural(outcomes[moderation.Outcome.HELD], 'post')} hidden pending "
+                "review: resolve their reports in the report queue.",
+                messages.WARNING,
+            )
+
+    return confirm_action(
+        model_admin,
+        request,
+        title=f"{verb} {plural(len(posts), 'post')}",
+        button=f"{verb} {plural(len(posts), 'post')}",
+        items=[
+            Selected(excerpt(post), f"by {member_name(post.author)}", warning(post))
+            for post in posts
+        ],
+        apply=apply,
+    )
+
+
+# The report queue --------------------------------------------------------------------------
+
+
+class OpenReportsFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "All resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "resolved":
+            return queryset.filter(report_count=0)
+        return queryset
+
+
+def moderators_involved(posts: list[Post]) -> None:
+    """Mark on each post (`involved`: [(moderator's name, why)]) the moderators who should
+    leave it to another: they voted on its article, or wrote it or the post it answers.
+    Two queries for the whole page."""
+    moderators = dict(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
+        .values_list("id", "display_name")
+        .distinct()
+    )
+    voted = set(
+        SympathyVote.objects.filter(
+            member_id__in=moderators, article_id__in={post.article_id for post in posts}
+        ).values_list("member_id", "article_id")
+    )
+    for post in posts:
+        involved = {}
+        for moderator_id, name in moderators.items():
+            if post.author_id == moderator_id:
+                involved[name] = "wrote it"
+            elif getattr(post, "parent_author_id", None) == moderator_id:
+                involved[name] = "wrote the post it answers"
+            elif (moderator_id, post.article_id) in voted:
+                involved[name] = "voted on the article"
+        post.involved = sorted(involved.items())
+
+
+class ReportQueueAdmin(admin.ModelAdmin):
+    """One row per reported item, open reports first, with its reports beside it; "take
+    action" (hide or remove) or "dismiss" resolves them all, with a reason, on the record."""
+
+    list_display = (
+        "item", "author_link", "article", "status", "open_reports", "reports_summary",
+        "involved_moderators", "thread",
+    )  # fmt: skip
+    list_display_links = None
+    list_filter = (OpenReportsFilter, "status", "article")
+    search_fields = ("body_md", "author__display_name")
+    actions = ["take_action_hide", "take_action_remove", "dismiss_reports"]
+    list_per_page = 50
+    # Open reports first, the most reported first; then the newest.
+    ordering = ("-report_count", "-id")
+
+    def get_queryset(self, request):
+        reported = Report.objects.filter(post_id=OuterRef("pk"))
+        open_reports = Prefetch(
+            "reports",
+            queryset=Report.objects.filter(state=ReportState.OPEN)
+            .select_related("reporter")
+            .only("id", "post_id", "reason", "note", "created_at", "reporter__display_name"),
+            to_attr="open_report_list",
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Exists(reported))
+            .select_related("author", "article")
+            .annotate(parent_author_id=F("parent__author_id"))
+            .prefetch_related(open_reports)
+        )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        moderators_involved(list(changelist.result_list))
+        return changelist
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # items change only through the actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_resolve_permission(self, request):
+        return request.user.has_perm("debate.resolve_report")
+
+    @admin.display(description="Item")
+    def item(self, obj):
+        url = reverse("admin:debate_post_change", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a><br><span class="quiet">{}</span>',
+            url,
+            excerpt(obj),
+            obj.get_kind_display(),
+        )
+
+    @admin.display(description="Author", ordering="author__display_name")
+    def author_link(self, obj):
+        if obj.author is None:
+            return member_name(None)
+        url = reverse("admin:accounts_user_change", args=[obj.author_id])
+        return format_html('<a href="{}">{}</a>', url, obj.author.display_name)
+
+    @admin.display(description="Open", ordering="-report_count")
+    def open_reports(self, obj):
+        return obj.report_count
+
+    @admin.display(description="Reports")
+    def reports_summary(self, obj):
+        reports = obj.open_report_list
+        if not reports:
+            return "—"
+        return format_html(
+            '<ul class="moderation-reports">{}</ul>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> by {}{}</li>",
+                (
+                    (
+                        report.get_reason_display(),
+                        member_name(report.reporter),
+                        f": “{truncatechars(report.note, 200)}”" if report.note else "",
+                    )
+                    for report in reports
+                ),
+            ),
+        )
+
+    @admin.display(description="Involved moderators")
+    def involved_moderators(self, obj):
+        if not obj.involved:
+            return "—"
+        return format_html(
+            '<ul class="moderation-involved">{}</ul>',
+            format_html_join(
+                "", '<li><span class="moderation-involved__flag">involved</span> {} ({})</li>',
+                obj.involved,
+            ),
+        )  # fmt: skip
+
+    @admin.display(description="Where")
+    def thread(self, obj):
+        return format_html('<a href="{}">View in thread</a>', obj.get_absolute_url())
+
+    def _resolve(self, request, queryset, status: PostStatus | None, verb: str, done: str):
+        posts = list(queryset)
+        moderators_involved(posts)
+        me = request.user.display_name
+        involved_in = [post for post in posts if me in dict(post.involved)]
+        notes = []
+        if involved_in:
+            notes.append(
+                f"You are involved in {len(involved_in)} of these items (marked below): "
+                "consider leaving them to another moderator."
+            )
+
+        def detail(post):
+            return f"{post.report_count} open · {post.get_status_display()}"
+
+        def warning(post):
+            why = dict(post.involved).get(me)
+            return f"You are involved: you {why}." if why else ""
+
+        def apply(data):
+            resolved = sum(
+                moderation.reports_resolve(
+                    post, actor=request.user, reason=data["reason"], status=status
+                )
+                for post in posts
+            )
+            self.message_user(
+                request,
+                f"{done} {plural(len(posts), 'item')}; resolved {plural(resolved, 'report')}.",
+                messages.SUCCESS,
+            )
+
+        return confirm_action(
+            self,
+            request,
+            title=f"{verb}: {plural(len(posts), 'item')}",
+            button=f"{verb}: {plural(len(posts), 'item')}",
+            items=[Selected(excerpt(post), detail(post), warning(post)) for post in posts],
+            apply=apply,
+            notes=notes,
+        )
+
+    @admin.action(description="Take action: hide and resolve reports", permissions=["resolve"])
+    def take_action_hide(self, request, queryset):
+        return self._resolve(request, queryset, PostStatus.HIDDEN, "Hide", "Hid")
+
+    @admin.action(description="Take action: remove and resolve reports", permissions=["resolve"])
+    def take_action_remove(self, request, queryset):
+        return self._resolve(request, queryset, PostStatus.REMOVED, "Remove", "Removed")
+
+    @admin.action(description="Dismiss reports", permissions=["resolve"])
+    def dismiss_reports(self, request, queryset):
+        return self._resolve(request, queryset, None, "Dismiss reports", "Dismissed the reports of")
+
+
+admin.site.register(ReportedPost, ReportQueueAdmin)
+
+
+# The record --------------------------------------------------------------------------------
+
+
+@admin.register(ModerationRecord)
+class ModerationRecordAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: a record that could be edited here would
+    be no record."""
+
+    list_display = ("created_at", "action", "actor_name", "subject", "reason_excerpt")
+    list_filter = ("action",)
+    search_fields = ("reason", "actor_name", "member_name", "article_title")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at", "action", "actor_name", "actor_id", "reason", "subject", "member_name",
+        "member_id", "article_title", "reports_resolved", "state_before", "state_after",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Concerning")
+    def subject(self, obj):
+        if obj.post_id:
+            url = reverse("debate:post_detail", args=[obj.post_id])
+            who = obj.member_name or member_name(None)
+            return format_html(
+                '<a href="{}">{} #{}</a> by {}', url, obj.post_kind or "post", obj.post_id, who
+            )
+        return obj.member_name
+
+    @admin.display(description="Reason")
+    def reason_excerpt(self, obj):
+        return truncatechars(obj.reason, 120)
+
+    def _state(self, state: dict):
+        if not state:
+            return "—"
+        rows = (
+            (key.replace("_", " ").capitalize(), "—" if value in (None, "") else value)
+            for key, value in state.items()
+        )
+        return format_html(
+            '<dl class="moderation-state">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
+        )
+
+    @admin.display(description="Before")
+    def state_before(self, obj):
+        return self._state(obj.before)
+
+    @admin.display(description="After")
+    def state_after(self, obj):
+        return self._state(obj.after)
+
+
+# Settings ----------------------------------------------------------------------------------
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """One row: the list leads straight to it."""
+
+    fields = ("premoderated_posts",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        return ModerationSettings.current() if str(object_id) == "1" else None
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:debate_moderationsettings_change", 1)
+
+
+# Counts for the header and the index -------------------------------------------------------
+
+
+def queue_counts(user) -> dict | None:
+    """Open reports and posts waiting in pre-moderation, for staff who can act on them: two
+    counts on indexed columns."""
+    if not (user.is_active and user.is_staff):
+        return None
+    counts = {}
+    if user.has_perm("debate.view_reportedpost"):
+        counts["open_reports"] = Report.objects.filter(state=ReportState.OPEN).count()
+        counts["queue_url"] = reverse("admin:debate_reportedpost_changelist") + "?reports=open"
+    if user.has_perm("debate.view_post"):
+        counts["pending"] = Post.objects.filter(status=PostStatus.PENDING).count()
+        counts["pending_url"] = (
+            reverse("admin:debate_post_changelist") + f"?status__exact={PostStatus.PENDING}"
+        )
+    return counts or None
