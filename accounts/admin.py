@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -118,7 +120,8 @@ class MemberAdmin(UserAdmin):
     def lookup_allowed(self, lookup, value, request):
         # The list's URL accepts lookups on the member's own fields (?email__startswith=a):
         # moderators get only those they may see, or a filter would tell them the rest.
-        if not request.user.is_superuser and lookup.split("__")[0] not in MODERATOR_VISIBLE_FIELDS:
+        allowed = MODERATOR_VISIBLE_FIELDS | {SuspendedFilter.parameter_name}
+        if not request.user.is_superuser and lookup.split("__")[0] not in allowed:
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -211,3 +214,15 @@ class MemberAdmin(UserAdmin):
             ],
             apply=apply,
         )
+
+
+# allauth's email admin: its "mark verified" action would run for staff who may only view
+# addresses; it now needs the change permission, like every action here.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class VerifiedEmailAddressAdmin(EmailAddressAdmin):
+    @admin.action(description="Mark selected email addresses as verified", permissions=["change"])
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)

@@ -251,7 +251,7 @@ class ReportQueueAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(Exists(reported))
-            .select_related("author", "article")
+            .select_related("author", "article", "position")
             .annotate(parent_author_id=F("parent__author_id"))
             .prefetch_related(open_reports)
         )

@@ -129,9 +129,7 @@ def test_publishing_never_brings_back_what_its_author_deleted(moderating_client,
     assert "Left 1 post deleted by their author as they are." in messages_of(response)
 
 
-def test_publishing_leaves_a_post_hidden_pending_review_to_its_reports(
-    moderating_client, rebuttal
-):
+def test_publishing_leaves_a_post_hidden_pending_review_to_its_reports(moderating_client, rebuttal):
     discussion.post_status_change(rebuttal, PostStatus.HELD)
 
     response = confirm(moderating_client, POSTS, "publish", [rebuttal], reason="Looks fine.")
