@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from debate import moderation
-from debate.moderation_admin import ReasonForm, Selected, confirm_action, plural
+from debate.models import ModerationRecord
+from debate.moderation_admin import ReasonForm, Selected, confirm_action, plural, records_list
 
 from .models import User
 from .services import member_delete
@@ -78,15 +79,17 @@ class MemberAdmin(UserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         ("Suspension", {"fields": ("suspension", "suspension_reason", "suspended_at")}),
+        ("Moderation", {"fields": ("moderation_history",)}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     # What moderators see: the profile, the suspension and the dates.
     moderator_fieldsets = (
         ("Profile", {"fields": ("display_name", "bio")}),
         ("Suspension", {"fields": ("suspension", "suspension_reason", "suspended_at")}),
+        ("Moderation", {"fields": ("moderation_history",)}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("suspension", "suspension_reason", "suspended_at")
+    readonly_fields = ("suspension", "suspension_reason", "suspended_at", "moderation_history")
     add_fieldsets = (
         (
             None,
@@ -132,6 +135,10 @@ class MemberAdmin(UserAdmin):
         if obj.suspended_until is None:
             return "until restored"
         return f"until {date_format(timezone.localtime(obj.suspended_until), 'j M Y, H:i')}"
+
+    @admin.display(description="Record of their posts and of them")
+    def moderation_history(self, obj):
+        return records_list(ModerationRecord.objects.filter(member_id=obj.pk)[:50])
 
     # Moderators deleting a member go through the same service as the member would, so the
     # vote history keeps adding up to the tally.

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from accounts.models import member_name
 
@@ -23,13 +24,17 @@ from .models import (
     Topic,
     VoteChange,
 )
-from .moderation_admin import excerpt, posts_moderate_action
+from .moderation_admin import excerpt, posts_moderate_action, records_list
+from .moderation_admin import where as post_where
 from .services import local_edits_mark, vote_withdraw
 
 # Moderators should know where they are: the site's name, not "Django administration".
 admin.site.site_header = "Both Sides moderation"
 admin.site.site_title = "Both Sides moderation"
 admin.site.index_title = "Articles, discussion and members"
+# The lists moderators read are wide (the text of each item, its reports, who is involved):
+# they get the whole width; the index and the breadcrumbs lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
 
 
 class PositionFormSet(BaseInlineFormSet):
@@ -74,7 +79,7 @@ class PositionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(ArticleImportMixin, admin.ModelAdmin):
-    list_display = ("title", "slug", "published_at", "last_imported_at", "edited_locally_at")
+    list_display = ("title", "published", "imported", "edited_here")
     search_fields = ("title", "slug", "summary")
     list_filter = ("topics", "lang")
     date_hierarchy = "published_at"
@@ -84,6 +89,19 @@ class ArticleAdmin(ArticleImportMixin, admin.ModelAdmin):
     inlines = [PositionInline]
     # Django 6's default; without it the form warns (an error under the tests' filterwarnings).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj):
+        return date_format(obj.published_at, "j M Y") if obj.published_at else "—"
+
+    @admin.display(description="Last imported", ordering="last_imported_at")
+    def imported(self, obj):
+        return date_format(obj.last_imported_at, "j M Y") if obj.last_imported_at else "—"
+
+    @admin.display(description="Edited here", ordering="edited_locally_at")
+    def edited_here(self, obj):
+        # Imports keep these edits unless told to overwrite them.
+        return date_format(obj.edited_locally_at, "j M Y") if obj.edited_locally_at else "—"
 
     # What a moderator saves here is marked as edited locally, so imports keep it.
     def save_model(self, request, obj, form, change):
@@ -139,16 +157,16 @@ class PostAdmin(admin.ModelAdmin):
     # counters right and the record), each asking for a reason; the text, author and side
     # are never edited here.
     list_display = (
-        "excerpt", "author_name", "kind", "article", "position", "status", "open_reports",
-        "written", "thread",
+        "excerpt", "author_name", "where", "status", "open_reports", "written",
     )  # fmt: skip
     list_display_links = ("excerpt",)
     list_filter = ("status", "kind", ReportedFilter, "article")
     search_fields = ("body_md", "author__display_name")
     list_select_related = ("author", "article", "position")
+    ordering = ("-id",)  # the newest first: what a moderator has not seen yet
     fields = (
         "kind", "article", "position", "author", "parent", "status", "status_reason",
-        "created_at", "edited_at", "deleted_at", "reply_count", "report_count", "body_md",
+        "created_at", "edited_at", "deleted_at", "reply_count", "reports", "body_md",
         "permalink", "moderation_history",
     )  # fmt: skip
     readonly_fields = fields
@@ -158,6 +176,27 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="Text")
     def excerpt(self, obj):
         return excerpt(obj)
+
+    @admin.display(description="Article and side")
+    def where(self, obj):
+        return format_html(
+            '{}<span class="moderation-where"><a href="{}">view in thread</a></span>',
+            post_where(obj),
+            obj.get_absolute_url(),
+        )
+
+    @admin.display(description="Open reports")
+    def reports(self, obj):
+        if not obj.report_count:
+            return "None open"
+        queue = reverse("admin:debate_reportedpost_changelist")
+        return format_html(
+            '{} open: <a href="{}?id__exact={}">take action or dismiss them in the report '
+            "queue</a>",
+            obj.report_count,
+            queue,
+            obj.pk,
+        )
 
     @admin.display(description="Written", ordering="created_at")
     def written(self, obj):
@@ -176,31 +215,9 @@ class PostAdmin(admin.ModelAdmin):
         url = obj.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
-    @admin.display(description="Where")
-    def thread(self, obj):
-        return format_html('<a href="{}">View in thread</a>', obj.get_absolute_url())
-
     @admin.display(description="Moderation record")
     def moderation_history(self, obj):
-        records = list(ModerationRecord.objects.of_post(obj.pk)[:50])
-        if not records:
-            return "Nothing yet."
-        return format_html(
-            '<ul class="moderation-history">{}</ul>',
-            format_html_join(
-                "",
-                "<li>{}: <strong>{}</strong> by {}{}</li>",
-                (
-                    (
-                        date_format(record.created_at, "j M Y, H:i"),
-                        record.get_action_display(),
-                        record.actor_name,
-                        f" — {record.reason}" if record.reason else "",
-                    )
-                    for record in records
-                ),
-            ),
-        )
+        return records_list(ModerationRecord.objects.of_post(obj.pk)[:50])
 
     def has_add_permission(self, request):
         return False  # members write; moderators judge

@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import truncatechars
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import member_name
@@ -110,6 +111,37 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 
 def excerpt(post: Post) -> str:
     return truncatechars(" ".join(post.body_md.split()), 100) or post.placeholder
+
+
+def where(post: Post) -> str:
+    """What a post is and where, in a few words: "Rebuttal of Side one · A debate"."""
+    kind = post.get_kind_display()
+    if post.position_id:
+        kind = f"{kind} of {post.position.label}"
+    return f"{kind} · {truncatechars(post.article.title, 48)}"
+
+
+def records_list(records) -> str:
+    """A post's or a member's moderation record, newest first, for their admin page."""
+    records = list(records)
+    if not records:
+        return "Nothing yet."
+    return format_html(
+        '<ul class="moderation-history">{}</ul>',
+        format_html_join(
+            "",
+            "<li>{}: <strong>{}</strong> by {}{}</li>",
+            (
+                (
+                    date_format(record.created_at, "j M Y, H:i"),
+                    record.get_action_display(),
+                    record.actor_name,
+                    f" — {record.reason}" if record.reason else "",
+                )
+                for record in records
+            ),
+        ),
+    )
 
 
 # Posts: publish, hide, remove -------------------------------------------------------------
@@ -227,8 +259,8 @@ class ReportQueueAdmin(admin.ModelAdmin):
     action" (hide or remove) or "dismiss" resolves them all, with a reason, on the record."""
 
     list_display = (
-        "item", "author_link", "article", "status", "open_reports", "reports_summary",
-        "involved_moderators", "thread",
+        "item", "author_link", "status", "open_reports", "reports_summary",
+        "involved_moderators",
     )  # fmt: skip
     list_display_links = None
     list_filter = (OpenReportsFilter, "status", "article")
@@ -273,14 +305,18 @@ class ReportQueueAdmin(admin.ModelAdmin):
     def has_resolve_permission(self, request):
         return request.user.has_perm("debate.resolve_report")
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Report queue", **(extra_context or {})})
+
     @admin.display(description="Item")
     def item(self, obj):
-        url = reverse("admin:debate_post_change", args=[obj.pk])
         return format_html(
-            '<a href="{}">{}</a><br><span class="quiet">{}</span>',
-            url,
+            '<a href="{}">{}</a><span class="moderation-where">{} · <a href="{}">view in '
+            "thread</a></span>",
+            reverse("admin:debate_post_change", args=[obj.pk]),
             excerpt(obj),
-            obj.get_kind_display(),
+            where(obj),
+            obj.get_absolute_url(),
         )
 
     @admin.display(description="Author", ordering="author__display_name")
@@ -327,10 +363,6 @@ class ReportQueueAdmin(admin.ModelAdmin):
             ),
         )  # fmt: skip
 
-    @admin.display(description="Where")
-    def thread(self, obj):
-        return format_html('<a href="{}">View in thread</a>', obj.get_absolute_url())
-
     def _resolve(self, request, queryset, status: PostStatus | None, verb: str, done: str):
         posts = list(queryset)
         moderators_involved(posts)
@@ -344,7 +376,8 @@ class ReportQueueAdmin(admin.ModelAdmin):
             )
 
         def detail(post):
-            return f"{post.report_count} open · {post.get_status_display()}"
+            reports = plural(post.report_count, "open report")
+            return f"by {member_name(post.author)} · {reports} · {post.get_status_display()}"
 
         def warning(post):
             why = dict(post.involved).get(me)
@@ -363,11 +396,12 @@ class ReportQueueAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
+        what = plural(len(posts), "item")
         return confirm_action(
             self,
             request,
-            title=f"{verb}: {plural(len(posts), 'item')}",
-            button=f"{verb}: {plural(len(posts), 'item')}",
+            title=verb.format(what),
+            button=verb.format(what),
             items=[Selected(excerpt(post), detail(post), warning(post)) for post in posts],
             apply=apply,
             notes=notes,
@@ -375,15 +409,18 @@ class ReportQueueAdmin(admin.ModelAdmin):
 
     @admin.action(description="Take action: hide and resolve reports", permissions=["resolve"])
     def take_action_hide(self, request, queryset):
-        return self._resolve(request, queryset, PostStatus.HIDDEN, "Hide", "Hid")
+        verb = "Hide {} and resolve the reports"
+        return self._resolve(request, queryset, PostStatus.HIDDEN, verb, "Hid")
 
     @admin.action(description="Take action: remove and resolve reports", permissions=["resolve"])
     def take_action_remove(self, request, queryset):
-        return self._resolve(request, queryset, PostStatus.REMOVED, "Remove", "Removed")
+        verb = "Remove {} and resolve the reports"
+        return self._resolve(request, queryset, PostStatus.REMOVED, verb, "Removed")
 
     @admin.action(description="Dismiss reports", permissions=["resolve"])
     def dismiss_reports(self, request, queryset):
-        return self._resolve(request, queryset, None, "Dismiss reports", "Dismissed the reports of")
+        verb = "Dismiss the reports of {}"
+        return self._resolve(request, queryset, None, verb, "Dismissed the reports of")
 
 
 admin.site.register(ReportedPost, ReportQueueAdmin)
@@ -419,7 +456,9 @@ class ModerationRecordAdmin(admin.ModelAdmin):
     @admin.display(description="Concerning")
     def subject(self, obj):
         if obj.post_id:
-            url = reverse("debate:post_detail", args=[obj.post_id])
+            # The admin's page of the post shows its text whatever its status (or says the
+            # post is gone; the record keeps its text).
+            url = reverse("admin:debate_post_change", args=[obj.post_id])
             who = obj.member_name or member_name(None)
             return format_html(
                 '<a href="{}">{} #{}</a> by {}', url, obj.post_kind or "post", obj.post_id, who
@@ -433,8 +472,16 @@ class ModerationRecordAdmin(admin.ModelAdmin):
     def _state(self, state: dict):
         if not state:
             return "—"
+        labels = dict(PostStatus.choices)
         rows = (
-            (key.replace("_", " ").capitalize(), "—" if value in (None, "") else value)
+            (
+                key.replace("_", " ").capitalize(),
+                "—"
+                if value in (None, "")
+                else labels.get(value, value)
+                if key == "status"
+                else value,
+            )
             for key, value in state.items()
         )
         return format_html(

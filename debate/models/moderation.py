@@ -51,8 +51,8 @@ class ModerationRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=ModerationAction.choices)
     # The moderator, or nobody for the system ("the system" as the name).
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    actor_name = models.CharField(max_length=60)
+    actor_id = models.BigIntegerField("moderator's id", null=True, blank=True)
+    actor_name = models.CharField("by", max_length=60)
     reason = models.TextField(blank=True)
     # The item acted on (a post), if any, and where it was.
     post_id = models.BigIntegerField(null=True, blank=True)
@@ -132,5 +132,5 @@ class ReportedPost(Post):
 
     class Meta:
         proxy = True
-        verbose_name = "reported item"
-        verbose_name_plural = "report queue"
+        verbose_name = "item in the report queue"
+        verbose_name_plural = "items in the report queue"

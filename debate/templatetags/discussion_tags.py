@@ -111,7 +111,8 @@ class Drawer:
                 if post.status in _EXPLAINED and post.status_reason:
                     # What the moderator (or the system) said: for the author's eyes only.
                     who = _EXPLAINED[post.status]
-                    parts.append(f'<p class="post__reason">{who} {escape(post.status_reason)}</p>')
+                    reason = escape(post.status_reason)
+                    parts.append(f'<p class="post__reason">{who} &ldquo;{reason}&rdquo;</p>')
             # Stored by render_markdown on save: sanitized, so safe to print as it is.
             parts.append(f'<div class="post__body prose" hx-disable>{post.body_html}</div>')
         if published or (mine and post.status != PostStatus.DELETED):

@@ -205,7 +205,7 @@ def test_the_author_sees_why_on_their_own_item(client, moderator, rebuttal):
     html = client.get(rebuttal.get_absolute_url()).content.decode()
 
     assert "Only you can see this: hidden by a moderator." in html
-    assert "A moderator gave this reason: Off topic." in html
+    assert "A moderator gave this reason: &ldquo;Off topic.&rdquo;" in html
     assert "base rate" in html
 
 
@@ -231,7 +231,7 @@ def test_the_author_of_an_item_hidden_by_reports_is_told_a_moderator_will_review
     html = client.get(comment.get_absolute_url()).content.decode()
 
     assert "Only you can see this: hidden pending review." in html
-    assert "Why: Members reported it; a moderator will review it." in html
+    assert "Why: &ldquo;Members reported it; a moderator will review it.&rdquo;" in html
 
 
 # Pre-moderation ----------------------------------------------------------------------------
