@@ -311,3 +311,21 @@ def test_the_pre_moderation_check_costs_two_small_queries(
 
     with django_assert_num_queries(2):
         assert moderation.premoderation_holds(newcomer)
+
+
+def test_posting_in_place_says_the_post_waits_for_a_moderator(
+    client, premoderate, make_member, article, side_one
+):
+    premoderate(1)
+    client.force_login(make_member())
+
+    response = client.post(
+        reverse("debate:rebut", args=[article.slug, side_one.slug]),
+        {"body": "A first rebuttal, long enough to be posted here."},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver" + article.get_absolute_url(),
+    )
+
+    html = response.content.decode()
+    assert "Your rebuttal is waiting for a moderator; only you can see it." in html
+    assert "Only you can see this: waiting for a moderator." in html
