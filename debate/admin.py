@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -24,7 +23,7 @@ from .models import (
     Topic,
     VoteChange,
 )
-from .moderation_admin import excerpt, posts_moderate_action, records_list
+from .moderation_admin import ReportsFilter, excerpt, posts_moderate_action, records_list
 from .moderation_admin import where as post_where
 from .services import local_edits_mark, vote_withdraw
 
@@ -135,21 +134,6 @@ class PostRevisionInline(admin.TabularInline):
         return False
 
 
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
-
-    def lookups(self, request, model_admin):
-        return [("open", "With open reports"), ("any", "Ever reported")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(report_count__gt=0)
-        if self.value() == "any":
-            return queryset.filter(Exists(Report.objects.filter(post_id=OuterRef("pk"))))
-        return queryset
-
-
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     # A moderator decides from what was written, so the list shows it, by whom, where and on
@@ -160,7 +144,7 @@ class PostAdmin(admin.ModelAdmin):
         "excerpt", "author_name", "where", "status", "open_reports", "written",
     )  # fmt: skip
     list_display_links = ("excerpt",)
-    list_filter = ("status", "kind", ReportedFilter, "article")
+    list_filter = ("status", "kind", ReportsFilter, "article")
     search_fields = ("body_md", "author__display_name")
     list_select_related = ("author", "article", "position")
     ordering = ("-id",)  # the newest first: what a moderator has not seen yet

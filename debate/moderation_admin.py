@@ -211,18 +211,27 @@ def posts_moderate_action(model_admin, request, queryset, status: PostStatus):
 # The report queue --------------------------------------------------------------------------
 
 
-class OpenReportsFilter(admin.SimpleListFilter):
+class ReportsFilter(admin.SimpleListFilter):
+    """Posts by their reports: the open ones (the counter's partial index), or any ever."""
+
     title = "reports"
     parameter_name = "reports"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open"), ("resolved", "All resolved")]
+        return [
+            ("open", "With open reports"),
+            ("resolved", "Reported, all resolved"),
+            ("any", "Ever reported"),
+        ]
 
     def queryset(self, request, queryset):
+        ever = Exists(Report.objects.filter(post_id=OuterRef("pk")))
         if self.value() == "open":
             return queryset.filter(report_count__gt=0)
         if self.value() == "resolved":
-            return queryset.filter(report_count=0)
+            return queryset.filter(ever, report_count=0)
+        if self.value() == "any":
+            return queryset.filter(ever)
         return queryset
 
 
@@ -263,7 +272,7 @@ class ReportQueueAdmin(admin.ModelAdmin):
         "involved_moderators",
     )  # fmt: skip
     list_display_links = None
-    list_filter = (OpenReportsFilter, "status", "article")
+    list_filter = (ReportsFilter, "status", "article")
     search_fields = ("body_md", "author__display_name")
     actions = ["take_action_hide", "take_action_remove", "dismiss_reports"]
     list_per_page = 50

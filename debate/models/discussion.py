@@ -189,7 +189,12 @@ class Post(RenderedMarkdown):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Why the post is in its status, as the moderator (or the system) said: shown to its author
     # on their own item (the moderation record keeps the history).
-    status_reason = models.CharField(max_length=1000, blank=True)
+    status_reason = models.CharField(
+        "reason",
+        max_length=1000,
+        blank=True,
+        help_text="Why it has this status; its author reads it.",
+    )
     # Counters kept by debate.discussion in the same transaction as the rows they count.
     reply_count = models.PositiveIntegerField(default=0, help_text="Published direct replies.")
     thread_reply_count = models.PositiveIntegerField(
