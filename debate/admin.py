@@ -23,8 +23,9 @@ from .models import (
     Topic,
     VoteChange,
 )
-from .moderation_admin import ReportsFilter, excerpt, posts_moderate_action, records_list
+from .moderation_admin import excerpt, posts_moderate_action, records_list
 from .moderation_admin import where as post_where
+from .report_queue_admin import ReportsFilter
 from .services import local_edits_mark, vote_withdraw
 
 # Moderators should know where they are: the site's name, not "Django administration".
