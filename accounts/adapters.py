@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django import forms
@@ -14,9 +15,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from debate.moderation import suspension_notice
 from debate.siteurl import absolute_url, on_site, site_domain
 
 from .models import User
+from .views import suspended_response
 
 # Links allauth builds from the request's Host where no adapter hook reaches them; the mail
 # gets them from SITE_URL instead. (Keyed links, reset and confirmation, come from the hooks.)
@@ -86,6 +89,14 @@ class AccountAdapter(DefaultAccountAdapter):
                     f"“{user.display_name}” for now; you can change it in your settings.",
                 )
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        # A suspended member is refused with the page that says why and until when, whichever
+        # way they sign in (password, GitHub, the admin's sign-in, which is this one).
+        if user.is_suspended():
+            clear_login(request)
+            return suspended_response(request, suspension_notice(user))
+        return super().pre_login(request, user, **kwargs)
 
     def pre_authenticate(self, request, **credentials):
         # allauth turns too many wrong passwords for one address into a form error, which

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower, Replace
 from django.urls import reverse
+from django.utils import timezone
 
 DISPLAY_NAME_MAX_LENGTH = 30
 DISPLAY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,28}[A-Za-z0-9]$"
@@ -174,6 +175,12 @@ class User(AbstractUser):
         help_text="Shown on everything you write. Letters, digits, dots, dashes, underscores.",
     )
     bio = models.TextField(blank=True, max_length=500)
+    # Suspension by a moderator (debate.moderation.member_suspend): while it lasts the member is
+    # signed out, cannot sign in, and cannot write; it ends by itself after `suspended_until`
+    # (none: until a moderator restores them).
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_reason = models.TextField(blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -195,6 +202,7 @@ class User(AbstractUser):
             ),
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        permissions = [("suspend_member", "Can suspend and restore members")]
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -218,3 +226,9 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.display_name])
+
+    def is_suspended(self, now=None) -> bool:
+        """Whether a suspension holds at `now`: from the fields the request already loaded."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or (now or timezone.now()) < self.suspended_until

@@ -13,12 +13,13 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from debate.models import Post
 from debate.siteurl import site_domain
 
 from .forms import DISPLAY_NAME_TAKEN, MemberDeleteForm, MemberSettingsForm
+from .middleware import NOTICE_KEY
 from .models import DISPLAY_NAME_MAX_LENGTH, User
 from .services import member_delete
 
@@ -94,6 +95,23 @@ def member_delete_confirm(request: HttpRequest) -> HttpResponse:
             )
             return redirect("debate:article_list")
     return render(request, "accounts/user_delete.html", {"form": form})
+
+
+@require_safe
+def suspended(request: HttpRequest) -> HttpResponse:
+    """Why and until when: what the middleware kept of a suspended member's session."""
+    notice = request.session.get(NOTICE_KEY)
+    if not notice:
+        return redirect("debate:article_list")
+    return render(request, "accounts/member_suspended.html", {"notice": notice})
+
+
+def suspended_response(request: HttpRequest, notice: dict) -> HttpResponse:
+    """The same page, answering a suspended member's sign-in."""
+    return render(
+        request, "accounts/member_suspended.html", {"notice": notice, "at_sign_in": True},
+        status=HTTPStatus.FORBIDDEN,
+    )  # fmt: skip
 
 
 def retry_after_seconds() -> int:

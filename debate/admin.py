@@ -1,15 +1,19 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.template.defaultfilters import truncatechars
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from accounts.models import member_name
 
-from .discussion import post_status_change, reports_dismiss
+from . import feeds
+from .import_admin import ArticleImportMixin
 from .models import (
     Article,
+    ModerationRecord,
     Position,
     Post,
     PostRevision,
@@ -19,19 +23,51 @@ from .models import (
     Topic,
     VoteChange,
 )
-from .services import vote_withdraw
+from .moderation_admin import excerpt, posts_moderate_action, records_list
+from .moderation_admin import where as post_where
+from .report_queue_admin import ReportsFilter
+from .services import local_edits_mark, vote_withdraw
 from .vote_counters import counters_ensure
 
 # Moderators should know where they are: the site's name, not "Django administration".
 admin.site.site_header = "Both Sides moderation"
 admin.site.site_title = "Both Sides moderation"
 admin.site.index_title = "Articles, discussion and members"
+# The lists moderators read are wide (the text of each item, its reports, who is involved):
+# they get the whole width; the index and the breadcrumbs lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
+
+
+class PositionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # Evidence quotes must occur verbatim in the article, as on import (the same check),
+        # in the article's text as this same form saves it.
+        body = self.instance.body_md
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            evidence = form.cleaned_data.get("evidence")
+            if not isinstance(evidence, list):
+                continue  # no position here, or Position.clean has already said what is wrong
+            missing = feeds.quotes_missing(evidence, body)
+            if missing:
+                quotes = ", ".join(str(n) for n in missing)
+                form.add_error(
+                    "evidence",
+                    ValidationError(
+                        f"Quote {quotes} does not occur verbatim in the article. Evidence is "
+                        "quoted from the article's text exactly as it stands."
+                    ),
+                )
 
 
 class PositionInline(admin.StackedInline):
     model = Position
+    formset = PositionFormSet
     extra = 0
-    fields = ("order", "slug", "label", "claim", "summary", "evidence")
+    fields = ("order", "slug", "label", "claim", "summary", "evidence", "edited_locally_at")
+    readonly_fields = ("edited_locally_at",)
 
     # The claim is a whole sentence and the evidence a list of long quotes: give them room.
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -43,14 +79,14 @@ class PositionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "published_at", "last_imported_at")
+class ArticleAdmin(ArticleImportMixin, admin.ModelAdmin):
+    list_display = ("title", "published", "imported", "edited_here")
     search_fields = ("title", "slug", "summary")
     list_filter = ("topics", "lang")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics",)
-    readonly_fields = ("content_hash", "first_imported_at", "last_imported_at")
+    readonly_fields = ("content_hash", "first_imported_at", "last_imported_at", "edited_locally_at")
     inlines = [PositionInline]
     # Django 6's default; without it the form warns (an error under the tests' filterwarnings).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -59,6 +95,31 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Positions added here get their vote counters at once, like imported ones.
         counters_ensure(form.instance)
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj):
+        return date_format(obj.published_at, "j M Y") if obj.published_at else "—"
+
+    @admin.display(description="Last imported", ordering="last_imported_at")
+    def imported(self, obj):
+        return date_format(obj.last_imported_at, "j M Y") if obj.last_imported_at else "—"
+
+    @admin.display(description="Edited here", ordering="edited_locally_at")
+    def edited_here(self, obj):
+        # Imports keep these edits unless told to overwrite them.
+        return date_format(obj.edited_locally_at, "j M Y") if obj.edited_locally_at else "—"
+
+    # What a moderator saves here is marked as edited locally, so imports keep it.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.has_changed() or not change:
+            local_edits_mark(article=obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Position:
+            changed = [position for position, _ in formset.changed_objects]
+            local_edits_mark(positions=[*formset.new_objects, *changed])
 
 
 @admin.register(Topic)
@@ -80,36 +141,24 @@ class PostRevisionInline(admin.TabularInline):
         return False
 
 
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
-
-    def lookups(self, request, model_admin):
-        return [("open", "With open reports"), ("any", "Ever reported")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(report_count__gt=0)
-        if self.value() == "any":
-            return queryset.filter(reports__isnull=False).distinct()
-        return queryset
-
-
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     # A moderator decides from what was written, so the list shows it, by whom, where and on
-    # which side. Statuses change only through the actions (debate.discussion keeps the
-    # counters right); the text, author and side are never edited here.
+    # which side. Statuses change only through the actions (debate.moderation keeps the
+    # counters right and the record), each asking for a reason; the text, author and side
+    # are never edited here.
     list_display = (
-        "excerpt", "author_name", "kind", "article", "position", "status", "report_count", "written"
+        "excerpt", "author_name", "where", "status", "open_reports", "written",
     )  # fmt: skip
     list_display_links = ("excerpt",)
-    list_filter = ("status", "kind", ReportedFilter, "article")
+    list_filter = ("status", "kind", ReportsFilter, "article")
     search_fields = ("body_md", "author__display_name")
     list_select_related = ("author", "article", "position")
+    ordering = ("-id",)  # the newest first: what a moderator has not seen yet
     fields = (
-        "kind", "article", "position", "author", "parent", "status", "created_at", "edited_at",
-        "deleted_at", "reply_count", "report_count", "body_md", "permalink",
+        "kind", "article", "position", "author", "parent", "status", "status_reason",
+        "created_at", "edited_at", "deleted_at", "reply_count", "reports", "body_md",
+        "permalink", "moderation_history",
     )  # fmt: skip
     readonly_fields = fields
     inlines = [PostRevisionInline]
@@ -117,7 +166,28 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Text")
     def excerpt(self, obj):
-        return truncatechars(" ".join(obj.body_md.split()), 100) or obj.placeholder
+        return excerpt(obj)
+
+    @admin.display(description="Article and side")
+    def where(self, obj):
+        return format_html(
+            '{}<span class="moderation-where"><a href="{}">view in thread</a></span>',
+            post_where(obj),
+            obj.get_absolute_url(),
+        )
+
+    @admin.display(description="Open reports")
+    def reports(self, obj):
+        if not obj.report_count:
+            return "None open"
+        queue = reverse("admin:debate_reportedpost_changelist")
+        return format_html(
+            '{} open: <a href="{}?id__exact={}">take action or dismiss them in the report '
+            "queue</a>",
+            obj.report_count,
+            queue,
+            obj.pk,
+        )
 
     @admin.display(description="Written", ordering="created_at")
     def written(self, obj):
@@ -127,10 +197,18 @@ class PostAdmin(admin.ModelAdmin):
     def author_name(self, obj):
         return member_name(obj.author)
 
+    @admin.display(description="Open reports", ordering="report_count")
+    def open_reports(self, obj):
+        return obj.report_count
+
     @admin.display(description="Permalink")
     def permalink(self, obj):
         url = obj.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description="Moderation record")
+    def moderation_history(self, obj):
+        return records_list(ModerationRecord.objects.of_post(obj.pk)[:50])
 
     def has_add_permission(self, request):
         return False  # members write; moderators judge
@@ -138,43 +216,26 @@ class PostAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # "remove" keeps the thread's shape and the counters right
 
-    def _set_status(self, request, queryset, status: PostStatus, verb: str):
-        changed = skipped = 0
-        for post in queryset.select_related(None).only("id", "status"):
-            if status == PostStatus.PUBLISHED and post.status == PostStatus.DELETED:
-                skipped += 1  # what an author took back stays taken back
-                continue
-            if status == PostStatus.PUBLISHED and post.status == PostStatus.HELD:
-                reports_dismiss(post, actor=request.user)
-                changed += 1
-            elif post_status_change(
-                post, status, actor=request.user, reason=f"{verb} in the admin"
-            ):
-                changed += 1
-        noun = "post" if changed == 1 else "posts"
-        self.message_user(request, f"{verb} {changed} {noun}.", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                f"Left {skipped} deleted by their author{'s' if skipped != 1 else ''} as they are.",
-                messages.WARNING,
-            )
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("debate.moderate_post")
 
-    @admin.action(description="Publish selected posts", permissions=["change"])
+    @admin.action(description="Publish selected posts", permissions=["moderate"])
     def publish(self, request, queryset):
-        self._set_status(request, queryset, PostStatus.PUBLISHED, "Published")
+        return posts_moderate_action(self, request, queryset, PostStatus.PUBLISHED)
 
-    @admin.action(description="Hide selected posts", permissions=["change"])
+    @admin.action(description="Hide selected posts", permissions=["moderate"])
     def hide(self, request, queryset):
-        self._set_status(request, queryset, PostStatus.HIDDEN, "Hid")
+        return posts_moderate_action(self, request, queryset, PostStatus.HIDDEN)
 
-    @admin.action(description="Remove selected posts", permissions=["change"])
+    @admin.action(description="Remove selected posts", permissions=["moderate"])
     def remove(self, request, queryset):
-        self._set_status(request, queryset, PostStatus.REMOVED, "Removed")
+        return posts_moderate_action(self, request, queryset, PostStatus.REMOVED)
 
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    # Each report on its own; the report queue (moderation_admin.ReportQueueAdmin) groups them
+    # by item and resolves them.
     list_display = ("post", "reporter", "reason", "state", "created_at", "permalink")
     list_filter = ("state", "reason")
     list_select_related = ("post__author", "post__position", "reporter")
@@ -190,6 +251,9 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -198,9 +262,15 @@ class ReportAdmin(admin.ModelAdmin):
 class SympathyVoteAdmin(admin.ModelAdmin):
     list_display = ("member", "article", "stance", "position", "updated_at")
     list_filter = ("article", "stance")
-    search_fields = ("member__display_name", "member__email")
+    search_fields = ("member__display_name",)
     list_select_related = ("member", "article", "position")
     raw_id_fields = ("member", "article", "position")
+
+    def get_search_fields(self, request):
+        # Members' email addresses are for superusers' eyes only.
+        if request.user.is_superuser:
+            return (*self.search_fields, "member__email")
+        return self.search_fields
 
     def has_add_permission(self, request):
         # Votes change only through the site, so the history stays complete.
@@ -209,7 +279,8 @@ class SympathyVoteAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    # A moderator may remove a vote, but as a withdrawal, so the history stays complete.
+    # A superuser may remove a vote, but as a withdrawal, so the history stays complete.
+    # (Moderators have no delete permission: they list and count votes.)
     def delete_model(self, request, obj):
         vote_withdraw(member=obj.member, article=obj.article)
 

@@ -2,8 +2,8 @@
 every change of a post's status. Each is one small function inside one transaction that keeps
 the counters (debate.models.PostCount and each post's own) right with `F()`.
 
-Moderation goes through `post_status_change` too, so whatever it later records about a change
-is recorded for every change.
+Moderation goes through `post_status_change` too, which writes the moderation record of every
+change a moderator or the system makes (debate.moderation).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from . import moderation
 from .markdown import render_markdown
 from .models import (
     MAX_REPLY_DEPTH,
@@ -67,8 +68,8 @@ class NotAllowed(DiscussionError):
 
 
 def _initial_status(author) -> PostStatus:
-    # Pre-moderation will hold some members' posts as pending here.
-    return PostStatus.PUBLISHED
+    # Pre-moderation holds a new member's first posts until a moderator publishes them.
+    return PostStatus.PENDING if moderation.premoderation_holds(author) else PostStatus.PUBLISHED
 
 
 def _minutes(seconds: float) -> str:
@@ -155,6 +156,7 @@ class Target:
 def post_create(*, author, target: Target, body_md: str, now: datetime | None = None) -> Post:
     """Publish what a member wrote where `target` says, within the member's posting limits."""
     now = now or timezone.now()
+    moderation.member_write_check(author, now=now)
     parent = target.parent
     root_id, depth = None, 0
     if target.kind == PostKind.REPLY:
@@ -203,30 +205,53 @@ def render_preview(body_md: str) -> str:
 # Status, edits and deletion ----------------------------------------------------------------
 
 
+# What a status change reads of the post: to move its counters, and to record it.
+STATUS_CHANGE_FIELDS = (
+    "id", "kind", "article_id", "position_id", "parent_id", "root_id", "status", "body_md",
+    "report_count", "author__display_name", "article__title",
+)  # fmt: skip
+
+
 def post_status_change(
-    post: Post, status: PostStatus, *, actor=None, reason: str = "", now: datetime | None = None
+    post: Post,
+    status: PostStatus,
+    *,
+    actor=None,
+    reason: str = "",
+    now: datetime | None = None,
+    action: moderation.ModerationAction | None = None,
+    reports_resolved: int = 0,
 ) -> bool:
     """Put `post` in `status`, keeping every counter right; False when it already was.
 
     The one way a post's status changes: authors deleting, reports hiding, moderators
-    publishing, hiding and removing. `actor` is None for the system; `reason` says why.
+    publishing, hiding and removing. `actor` is None for the system; `reason` says why (the
+    author reads it on their item). Every change but an author's deletion is written to the
+    moderation record, as `action` (by default, the one the status names).
     """
     now = now or timezone.now()
     with transaction.atomic():
         current = (
-            Post.objects.select_for_update()
-            .only("id", "kind", "article_id", "position_id", "parent_id", "root_id", "status")
+            Post.objects.select_for_update(of=("self",))
+            .select_related("author", "article")
+            .only(*STATUS_CHANGE_FIELDS)
             .get(pk=post.pk)
         )
         if current.status == status:
             return False
-        changes = {"status": status, "status_changed_at": now}
+        changes = {"status": status, "status_changed_at": now, "status_reason": reason}
         if status == PostStatus.DELETED:
             changes["deleted_at"] = now
         Post.objects.filter(pk=post.pk).update(**changes)
         was_published = current.status == PostStatus.PUBLISHED
         if was_published != (status == PostStatus.PUBLISHED):
             _count_published(current, +1 if status == PostStatus.PUBLISHED else -1)
+        action = action or moderation.ACTION_OF_STATUS.get(status)
+        if action is not None:
+            moderation.record_post(
+                current, status, action=action, actor=actor, reason=reason,
+                reports_resolved=reports_resolved, now=now,
+            )  # fmt: skip
     for name, value in changes.items():
         setattr(post, name, value)
     return True
@@ -335,6 +360,7 @@ def report_file(
 ) -> Report:
     """A member reports someone else's post; enough reports hide it pending review."""
     now = now or timezone.now()
+    moderation.member_write_check(reporter, now=now)
     if post.author_id == reporter.pk:
         raise NotAllowed("You cannot report what you wrote yourself.")
     with transaction.atomic():
@@ -352,24 +378,18 @@ def report_file(
             ) from None
         Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
         if current.status == PostStatus.PUBLISHED and _should_hold(current, now):
-            post_status_change(current, PostStatus.HELD, reason="reported by members", now=now)
+            post_status_change(
+                current, PostStatus.HELD, now=now,
+                reason="Members reported it; a moderator will review it.",
+            )  # fmt: skip
     return report
 
 
-def reports_dismiss(post: Post, *, actor=None, now: datetime | None = None) -> int:
+def reports_dismiss(
+    post: Post, *, actor=None, reason: str = "Reports dismissed.", now: datetime | None = None
+) -> int:
     """Resolve a post's open reports; a post they had hidden pending review is shown again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        current = Post.objects.select_for_update().get(pk=post.pk)
-        resolved = Report.objects.filter(post=current, state=ReportState.OPEN).update(
-            state=ReportState.RESOLVED, resolved_at=now
-        )
-        Post.objects.filter(pk=post.pk).update(report_count=F("report_count") - resolved)
-        if current.status == PostStatus.HELD:
-            post_status_change(
-                current, PostStatus.PUBLISHED, actor=actor, reason="reports dismissed", now=now
-            )
-    return resolved
+    return moderation.reports_resolve(post, actor=actor, reason=reason, now=now)
 
 
 def reports_withdraw(member, *, now: datetime | None = None) -> int:
@@ -390,5 +410,8 @@ def reports_withdraw(member, *, now: datetime | None = None) -> int:
         held = Post.objects.filter(pk__in=open_posts, status=PostStatus.HELD)
         for post in held.only("id", "kind", "article_id", "position_id", "status"):
             if not _should_hold(post, now):
-                post_status_change(post, PostStatus.PUBLISHED, reason="reports withdrawn", now=now)
+                post_status_change(
+                    post, PostStatus.PUBLISHED, now=now,
+                    reason="The reports that hid it were withdrawn.",
+                )  # fmt: skip
     return len(reports)

@@ -154,6 +154,18 @@ def _read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
     except OSError as error:
         problems.append(Problem(label, "", "", f"cannot be read: {error.strerror}"))
         return None
+    return decode_text(data, label, problems)
+
+
+def decode_text(
+    data: bytes, label: str, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES
+) -> str | None:
+    """A file's bytes as text: UTF-8 (a byte-order mark allowed), at most `max_bytes`."""
+    if len(data) > max_bytes:
+        problems.append(
+            Problem(label, "", "", f"is {len(data):,} bytes; the limit is {max_bytes:,}")
+        )
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -446,13 +458,18 @@ def validate_debate(
         claim = check.text("claim", required=True, max_length=MAX_CLAIM, one_line=True)
         summary = check.text("summary", max_length=MAX_POSITION_SUMMARY)
         evidence = check.string_list("evidence", max_items=MAX_EVIDENCE, max_length=MAX_QUOTE)
-        for q, quote in enumerate(evidence, 1):
-            if quote not in body_md:
-                check.problem("evidence", f"quote {q} does not occur verbatim in the article")
+        for q in quotes_missing(evidence, body_md):
+            check.problem("evidence", f"quote {q} does not occur verbatim in the article")
         positions.append(PositionRecord(slug, label, claim, summary.strip(), tuple(evidence)))
     if len(problems) > before:
         return None
     return tuple(positions)
+
+
+def quotes_missing(evidence, body_md: str) -> list[int]:
+    """The numbers (from 1) of the evidence quotes that do not occur verbatim in the article's
+    markdown: the rule for evidence wherever it is written (an import, the admin)."""
+    return [n for n, quote in enumerate(evidence, 1) if quote not in body_md]
 
 
 def content_hash(record: ArticleRecord) -> str:
@@ -507,28 +524,92 @@ def load(paths: list[Path]) -> LoadResult:
         text = _read_text(path, label, result.problems)
         if text is None:
             continue
-        documents = parse_documents(text, label, result.problems)
-        if len(documents) > MAX_RECORDS_PER_FILE:
-            result.problems.append(
-                Problem(label, "", "", f"has {len(documents):,} records; the limit is 10,000")
-            )
-            continue
-        for where, data in documents:
-            record = validate_article(data, label, where, result.problems)
-            if record is None:
-                continue
-            if record.slug in seen_slugs:
-                result.problems.append(
-                    Problem(
-                        label, where, "slug", f"'{record.slug}' also in {seen_slugs[record.slug]}"
-                    )
-                )
-                continue
-            seen_slugs[record.slug] = f"{label}: {where}"
+        for record in _records(text, label, result.problems, seen_slugs):
             record = _with_debate(record, path.parent, result.problems)
             if record is not None:
                 feed_file.records.append(record)
     return result
+
+
+def load_upload(
+    feed_name: str,
+    feed_data: bytes,
+    debate_name: str = "",
+    debate_data: bytes | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> LoadResult:
+    """Validate a feed file and, optionally, one debate file, given as bytes (an upload).
+
+    The same checks as `load`. The debate file belongs to the article its "article" names,
+    or, when it names none, to the feed's only article.
+    """
+    result = LoadResult()
+    feed_file = FeedFile(Path(feed_name))
+    result.files.append(feed_file)
+    text = decode_text(feed_data, feed_name, result.problems, max_bytes=max_bytes)
+    debate = None
+    if debate_data is not None:
+        debate_text = decode_text(debate_data, debate_name, result.problems, max_bytes=max_bytes)
+        if debate_text is not None:
+            try:
+                debate = strict_loads(debate_text)
+            except ValueError as error:
+                result.problems.append(Problem(debate_name, "", "", _describe_json_error(error)))
+    if text is None:
+        return result
+    records = _records(text, feed_name, result.problems, {})
+    target = None
+    if debate_data is not None:
+        named = debate.get("article") if isinstance(debate, dict) else None
+        target = named if isinstance(named, str) else None
+        if target is None and len(records) == 1:
+            target = records[0].slug
+        if target is None and isinstance(debate, dict):
+            result.problems.append(
+                Problem(
+                    debate_name, "", "article", f"must name its article: {feed_name} has several"
+                )
+            )
+        elif target is not None and target not in {record.slug for record in records}:
+            result.problems.append(
+                Problem(debate_name, "", "article", f"names '{target}', which {feed_name} lacks")
+            )
+    for record in records:
+        positions = None
+        if record.slug == target and debate is not None:
+            positions = validate_debate(
+                debate, record.body_md, record.slug, debate_name, result.problems
+            )
+            if positions is None:
+                continue
+        feed_file.records.append(_finished(record, positions))
+    return result
+
+
+def _records(
+    text: str, label: str, problems: list[Problem], seen_slugs: dict[str, str]
+) -> list[ArticleRecord]:
+    """The valid article records of one feed file (problems for the others)."""
+    documents = parse_documents(text, label, problems)
+    if len(documents) > MAX_RECORDS_PER_FILE:
+        problems.append(
+            Problem(label, "", "", f"has {len(documents):,} records; the limit is 10,000")
+        )
+        return []
+    records = []
+    for where, data in documents:
+        record = validate_article(data, label, where, problems)
+        if record is None:
+            continue
+        if record.slug in seen_slugs:
+            problems.append(
+                Problem(label, where, "slug", f"'{record.slug}' also in {seen_slugs[record.slug]}")
+            )
+            continue
+        seen_slugs[record.slug] = f"{label}: {where}"
+        records.append(record)
+    return records
 
 
 def _with_debate(
@@ -549,5 +630,9 @@ def _with_debate(
         positions = validate_debate(data, record.body_md, record.slug, label, problems)
         if positions is None:
             return None
+    return _finished(record, positions)
+
+
+def _finished(record: ArticleRecord, positions: tuple[PositionRecord, ...] | None) -> ArticleRecord:
     record = replace(record, positions=positions)
     return replace(record, content_hash=content_hash(record))

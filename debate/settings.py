@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A suspended member's next request signs them out (debate.moderation.member_suspend).
+    "accounts.middleware.SuspendedMemberMiddleware",
 ]
 
 ROOT_URLCONF = "debate.urls"

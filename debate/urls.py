@@ -4,6 +4,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import suspended
+
 from . import health
 from .caching import anonymous_cache, int_between, matching
 from .syndication import ArticleFeed
@@ -71,6 +73,8 @@ handler429 = "accounts.views.rate_limited"
 
 urlpatterns = [
     path("", include(debate_patterns)),
+    # Where a suspended member is told why and until when (accounts.middleware).
+    path("accounts/suspended/", suspended, name="account_suspended"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -79,6 +79,31 @@ def moderator_client(client, make_member):
 
 
 @pytest.fixture
+def make_moderator(make_member):
+    """A member made a moderator as an operator does it: `manage.py grant_moderator EMAIL`."""
+
+    def make(**fields):
+        member = make_member(**fields)
+        call_command("grant_moderator", member.email, verbosity=0)
+        member.refresh_from_db()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_moderator):
+    """A moderator, not a superuser: what the Moderators group allows and nothing more."""
+    return make_moderator(email="hilda@example.com", display_name="hilda")
+
+
+@pytest.fixture
+def moderating_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def article(db) -> Article:
     article = Article.objects.create(
         slug="a-debate",

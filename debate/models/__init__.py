@@ -14,6 +14,13 @@ from .discussion import (
     ReportReason,
     ReportState,
 )
+from .moderation import (
+    SYSTEM_ACTOR,
+    ModerationAction,
+    ModerationRecord,
+    ModerationSettings,
+    ReportedPost,
+)
 from .votes import (
     ArticleVotes,
     Stance,
@@ -30,8 +37,12 @@ from .votes import (
 __all__ = [
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
+    "SYSTEM_ACTOR",
     "Article",
     "ArticleVotes",
+    "ModerationAction",
+    "ModerationRecord",
+    "ModerationSettings",
     "ModerationStatus",
     "Position",
     "Post",
@@ -44,6 +55,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "ReportState",
+    "ReportedPost",
     "Stance",
     "SympathyVote",
     "SympathyVoteQuerySet",

@@ -79,12 +79,16 @@ class Article(RenderedMarkdown):
     # Any save: an import, a moderator's edit of the article, its topics or (inline) its
     # positions. The cached rendering of the article and its sides is keyed by it.
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when a moderator edits the article in the admin: imports then leave it as it is
+    # unless told to overwrite local edits.
+    edited_locally_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["-published_at", "-id"], name="article_listed_idx")]
+        permissions = [("import_articles", "Can import articles from feed files")]
 
     def __str__(self) -> str:
         return self.title
@@ -115,6 +119,8 @@ class Position(models.Model):
     evidence = models.JSONField(
         default=list, blank=True, help_text="Passages quoted verbatim from the article."
     )
+    # As on Article: set by an edit in the admin, respected by imports.
+    edited_locally_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["article", "order", "id"]

@@ -128,6 +128,7 @@ DISPLAY_FIELDS = (
     "thread_reply_count",
     "report_count",
     "author_id",
+    "status_reason",
 )
 
 
@@ -186,6 +187,14 @@ class Post(RenderedMarkdown):
     edited_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Why the post is in its status, as the moderator (or the system) said: shown to its author
+    # on their own item (the moderation record keeps the history).
+    status_reason = models.CharField(
+        "reason",
+        max_length=1000,
+        blank=True,
+        help_text="Why it has this status; its author reads it.",
+    )
     # Counters kept by debate.discussion in the same transaction as the rows they count.
     reply_count = models.PositiveIntegerField(default=0, help_text="Published direct replies.")
     thread_reply_count = models.PositiveIntegerField(
@@ -230,7 +239,20 @@ class Post(RenderedMarkdown):
             models.Index(fields=["root", "id"], name="post_thread_idx"),
             # A member's profile and their posting limits.
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            # The moderation queues: items waiting for a moderator, and items with open
+            # reports. Partial, so they hold only the few rows the queues list and count.
+            models.Index(
+                fields=["status", "-id"],
+                condition=Q(status__in=[PostStatus.PENDING, PostStatus.HELD]),
+                name="post_awaiting_moderation_idx",
+            ),
+            models.Index(
+                fields=["-report_count", "-id"],
+                condition=Q(report_count__gt=0),
+                name="post_reported_idx",
+            ),
         ]
+        permissions = [("moderate_post", "Can publish, hide and remove posts")]
 
     def __str__(self) -> str:
         by = self.author or "[deleted member]"
@@ -309,6 +331,7 @@ class Report(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "post"], name="report_queue_idx")]
+        permissions = [("resolve_report", "Can resolve reports (take action or dismiss)")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} report on #{self.post_id} by {self.reporter}"

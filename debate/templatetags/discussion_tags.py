@@ -21,6 +21,12 @@ from debate.models import MAX_REPLY_DEPTH, PostStatus
 
 register = template.Library()
 
+# The statuses whose reason an author reads on their own item, and who gave it.
+_EXPLAINED = {
+    PostStatus.HELD: "Why:",
+    PostStatus.HIDDEN: "A moderator gave this reason:",
+    PostStatus.REMOVED: "A moderator gave this reason:",
+}
 _PK = 2_147_483_647  # stands for the post's id in the URL patterns below
 _URL_NAMES = ("post_detail", "reply", "edit", "delete", "report", "thread_replies")
 
@@ -102,6 +108,11 @@ class Drawer:
             if not published:
                 state = escape(post.placeholder)
                 parts.append(f'<p class="post__status">Only you can see this: {state}.</p>')
+                if post.status in _EXPLAINED and post.status_reason:
+                    # What the moderator (or the system) said: for the author's eyes only.
+                    who = _EXPLAINED[post.status]
+                    reason = escape(post.status_reason)
+                    parts.append(f'<p class="post__reason">{who} &ldquo;{reason}&rdquo;</p>')
             # Stored by render_markdown on save: sanitized, so safe to print as it is.
             parts.append(f'<div class="post__body prose" hx-disable>{post.body_html}</div>')
         if published or (mine and post.status != PostStatus.DELETED):

@@ -117,7 +117,10 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
         post.more_replies = 0
         compose.is_open = False
         compose.form = None
-        announcement = f"Your {post.get_kind_display().lower()} is posted."
+        noun = post.get_kind_display().lower()
+        announcement = f"Your {noun} is posted."
+        if post.status == PostStatus.PENDING:
+            announcement = f"Your {noun} is waiting for a moderator; only you can see it."
         context = {"compose": compose, "article": article, "parent": parent, "new_post": post,
                    "announcement": announcement}  # fmt: skip
         return render(request, "debate/_compose.html", context)

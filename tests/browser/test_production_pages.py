@@ -148,6 +148,8 @@ def test_moderator_hides_a_rebuttal_from_the_list(
     page.get_by_role("row", name="Buy cheap pills").get_by_role("checkbox").check()
     page.locator("select[name=action]").select_option(label="Hide selected posts")
     page.get_by_role("button", name="Go").click()
+    page.get_by_label("Reason").fill("Advertising.")
+    page.get_by_role("button", name="Hide 1 post").click()
 
     expect(page.get_by_text("Hid 1 post.")).to_be_visible()
     rebuttal.refresh_from_db()

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,22 @@ def side_one(positions):
 @pytest.fixture
 def side_two(positions):
     return positions[1]
+
+
+@pytest.fixture
+def veteran(make_member):
+    """A member a day old or more, with a verified email: their reports count."""
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    def make(**fields):
+        member = make_member(password=None, **fields)
+        member.date_joined = timezone.now() - timedelta(days=30)
+        member.save(update_fields=["date_joined"])
+        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+        return member
+
+    return make
 
 
 @pytest.fixture

@@ -50,7 +50,12 @@ def test_rebuttal_list_uses_a_fixed_number_of_queries(
 def test_hiding_rebuttals_from_the_list_says_how_many(moderator_client, rebuttal):
     response = moderator_client.post(
         reverse("admin:debate_post_changelist"),
-        {"action": "hide", ACTION_CHECKBOX_NAME: [rebuttal.pk]},
+        {
+            "action": "hide",
+            ACTION_CHECKBOX_NAME: [rebuttal.pk],
+            "confirm": "yes",
+            "reason": "Advertising.",
+        },
         follow=True,
     )
 

@@ -178,7 +178,7 @@ def test_admin_hide_goes_through_the_service_and_keeps_counts(
 
     client.post(
         reverse("admin:debate_post_changelist"),
-        {"action": "hide", ACTION_CHECKBOX_NAME: [post.pk]},
+        {"action": "hide", ACTION_CHECKBOX_NAME: [post.pk], "confirm": "yes", "reason": "Spam."},
     )
 
     post.refresh_from_db()
@@ -193,7 +193,7 @@ def test_admin_publish_leaves_author_deleted_posts_alone(client, make_post, make
 
     client.post(
         reverse("admin:debate_post_changelist"),
-        {"action": "publish", ACTION_CHECKBOX_NAME: [post.pk]},
+        {"action": "publish", ACTION_CHECKBOX_NAME: [post.pk], "confirm": "yes", "reason": "Ok."},
     )
 
     post.refresh_from_db()

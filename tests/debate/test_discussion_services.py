@@ -28,20 +28,6 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = timedelta(days=30)
 
 
-@pytest.fixture
-def veteran(make_member):
-    """A member a day old or more, with a verified email: their reports count."""
-
-    def make(**fields):
-        member = make_member(password=None, **fields)
-        member.date_joined = timezone.now() - LONG_AGO
-        member.save(update_fields=["date_joined"])
-        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
-        return member
-
-    return make
-
-
 def counts(article):
     return {row.position_id: row.published for row in PostCount.objects.filter(article=article)}
 

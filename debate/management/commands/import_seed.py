@@ -10,10 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from debate import feeds
-from debate.services import Outcome, articles_import
+from debate.importing import Level, import_loaded
 
 PROGRESS_THRESHOLD = 50
 
@@ -22,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Import articles from news-feed JSON files (one object, an array, or JSON Lines) and "
         "the positions in <slug>.debate.json beside them. PATH is a file or a directory "
-        "(default: seeds/). Re-importing the same files changes nothing."
+        "(default: seeds/). Re-importing the same files changes nothing; articles and "
+        "positions edited in the admin are kept unless --overwrite-local-edits."
     )
 
     def add_arguments(self, parser):
@@ -30,53 +30,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report; write nothing."
         )
-
-    def handle(self, *args, paths, dry_run, verbosity, **options):
-        paths = paths or [Path(settings.SEEDS_DIR)]
-        loaded = feeds.load(paths)
-        if loaded.problems:
-            for problem in loaded.problems:
-                self.stderr.write(str(problem))
-            count = len(loaded.problems)
-            raise CommandError(
-                f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."
-            )
-
-        records = loaded.records
-        try:
-            report = articles_import(
-                records, dry_run=dry_run, progress=self._progress_bar(len(records))
-            )
-        except DatabaseError as error:
-            raise CommandError(
-                f"The database refused the import; nothing was written: {error}"
-            ) from error
-
-        verb = "would be " if dry_run else ""
-        if verbosity >= 1:
-            for feed_file in loaded.files:
-                counts = dict.fromkeys(Outcome, 0)
-                for record in feed_file.records:
-                    counts[report.outcomes[record.slug]] += 1
-                n = len(feed_file.records)
-                detail = ", ".join(f"{c} {verb}{o}" for o, c in counts.items() if c)
-                self.stdout.write(
-                    f"{feed_file.path}: {n} article{'s' if n != 1 else ''}"
-                    + (f" ({detail})" if detail else "")
-                )
-            if verbosity >= 2:
-                for record in records:
-                    self.stdout.write(f"  {record.slug}: {verb}{report.outcomes[record.slug]}")
-            for note in report.notes:
-                self.stdout.write(self.style.WARNING(note))
-        summary = (
-            f"{'Dry run: ' if dry_run else ''}"
-            f"{report.count(Outcome.CREATED)} {verb}created, "
-            f"{report.count(Outcome.UPDATED)} {verb}updated, "
-            f"{report.count(Outcome.UNCHANGED)} unchanged."
+        parser.add_argument(
+            "--overwrite-local-edits",
+            action="store_true",
+            help="Replace what moderators edited in the admin with what the files say.",
         )
-        if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(summary))
+
+    def handle(self, *args, paths, dry_run, overwrite_local_edits, verbosity, **options):
+        loaded = feeds.load(paths or [Path(settings.SEEDS_DIR)])
+        result = import_loaded(
+            loaded,
+            dry_run=dry_run,
+            overwrite_local_edits=overwrite_local_edits,
+            progress=self._progress_bar(len(loaded.records)),
+        )
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(problem)
+            raise CommandError(result.summary)
+        shown = {Level.FILE: 1, Level.RECORD: 2, Level.NOTE: 1, Level.SUMMARY: 1}
+        styles = {Level.NOTE: self.style.WARNING, Level.SUMMARY: self.style.SUCCESS}
+        for line in result.lines:
+            if verbosity >= shown[line.level]:
+                self.stdout.write(styles.get(line.level, str)(line.text))
 
     def _progress_bar(self, total):
         if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():

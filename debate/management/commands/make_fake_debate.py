@@ -164,18 +164,33 @@ def _write(fake: _FakeDebate) -> None:
         _write_in_batches(fake)
 
 
+# The member columns written from the generated rows; every other column gets its field's
+# default (`_member_defaults`), so a column added to the member needs no change here.
+MEMBER_COLUMNS = ("id", "email", "display_name", "password", "date_joined")
+
+
+def _member_defaults() -> tuple[list[str], list]:
+    columns, values = [], []
+    for field in User._meta.concrete_fields:
+        if field.column not in MEMBER_COLUMNS:
+            columns.append(field.column)
+            values.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, values
+
+
 def _write_in_batches(fake: _FakeDebate) -> None:
     """Plain INSERTs in batches: the way for SQLite (tests, a laptop)."""
     when = connection.ops.adapt_datetimefield_value
     joined = when(fake.now)
     users = User._meta.db_table
+    other_columns, defaults = _member_defaults()
+    columns = ", ".join([*MEMBER_COLUMNS, *other_columns])
+    placeholders = ", ".join(["%s"] * (len(MEMBER_COLUMNS) + len(other_columns)))
     with connection.cursor() as cursor:
         for batch in _batched(fake.members()):
             cursor.executemany(
-                f"INSERT INTO {users} (id, email, display_name, password, date_joined, "  # noqa: S608
-                "is_superuser, is_staff, is_active, bio) "
-                "VALUES (%s, %s, %s, %s, %s, false, false, true, '')",
-                [(*member, joined) for member in batch],
+                f"INSERT INTO {users} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [(*member, joined, *defaults) for member in batch],
             )
         for batch in _batched(fake.votes_and_history()):
             cursor.executemany(
@@ -212,13 +227,15 @@ def _batched(rows, size: int = 1000):
 def _write_by_copy(fake: _FakeDebate) -> None:
     joined = fake.now.isoformat()
     users = User._meta.db_table
+    other_columns, defaults = _member_defaults()
+    columns = ", ".join([*MEMBER_COLUMNS, *other_columns])
+    rest = "".join(f"\t{_copy_text(value)}" for value in defaults)
     with connection.cursor() as cursor:
         _copy(
             cursor,
-            f"COPY {users} (id, email, display_name, password, date_joined, is_superuser, "
-            "is_staff, is_active, bio) FROM STDIN",
+            f"COPY {users} ({columns}) FROM STDIN",
             (
-                f"{pk}\t{email}\t{name}\t{password}\t{joined}\tf\tf\tt\t\n"
+                f"{pk}\t{email}\t{name}\t{password}\t{joined}{rest}\n"
                 for pk, email, name, password in fake.members()
             ),
         )
@@ -272,6 +289,18 @@ def _copy(cursor, statement: str, chunks) -> None:
                 buffer.clear()
         if buffer:
             copy.write("".join(buffer))
+
+
+def _copy_text(value) -> str:
+    """A default value in COPY's text format."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if value is None:
+        return "\\N"
+    text = str(value)
+    for special, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n")):
+        text = text.replace(special, escaped)
+    return text
 
 
 def _null(value) -> str:
