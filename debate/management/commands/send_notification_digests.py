@@ -10,7 +10,7 @@ for the next run and undoes no one else's, and two runs at once never mail anyon
 """
 
 from django.core.mail import get_connection
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from debate.notification_mail import digest_send, members_due
@@ -30,10 +30,16 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, verbosity, **options):
         now = timezone.now()
         due = list(members_due(now).order_by("pk").values_list("pk", flat=True))
-        sent = 0
-        with get_connection() as connection:
+        sent = failed = 0
+        connection = get_connection()  # opened by the first message, shared by the rest
+        try:
             for member_id in due:
-                result = digest_send(member_id, now=now, dry_run=dry_run, connection=connection)
+                try:
+                    result = digest_send(member_id, now=now, dry_run=dry_run, connection=connection)
+                except OSError as error:  # smtplib's errors are OSErrors
+                    failed += 1
+                    self.stderr.write(f"member #{member_id}: not sent ({error}); still due.")
+                    continue
                 if result is None:
                     continue
                 sent += 1
@@ -41,7 +47,14 @@ class Command(BaseCommand):
                     verb = "would get" if dry_run else "sent"
                     items = f"{result.items} notification{'s' if result.items != 1 else ''}"
                     self.stdout.write(f"member #{result.member_id}: {verb} {items}")
+        finally:
+            connection.close()
         if verbosity >= 1:
             noun = "digest" if sent == 1 else "digests"
             verb = "would be sent" if dry_run else "sent"
             self.stdout.write(f"{sent} {noun} {verb}.")
+        if failed:
+            raise CommandError(
+                f"{failed} digest{'s' if failed != 1 else ''} could not be sent; "
+                "those members stay due for the next run."
+            )
