@@ -48,7 +48,7 @@ def test_a_member_reads_a_notification_and_marks_it_read(
     context = browser.new_context(java_script_enabled=javascript)
     page = sign_in_browser(context.new_page(), writer)
     page.goto(f"{live_server.url}/")
-    expect(header_count(page)).to_have_text("3 unread")
+    expect(header_count(page)).to_have_text(", 3 unread")
 
     page.get_by_role("link", name="Notifications").click()
     items = page.locator("li.notification")
@@ -58,7 +58,7 @@ def test_a_member_reads_a_notification_and_marks_it_read(
 
     expect(reply_item.get_by_role("button", name="Mark read")).to_have_count(0)
     expect(reply_item).to_contain_text("read")
-    expect(header_count(page)).to_have_text("2 unread")
+    expect(header_count(page)).to_have_text(", 2 unread")
     if javascript:
         # In place: the page was not loaded again, and the focus stays on the item.
         assert page.evaluate("performance.getEntriesByType('navigation').length") == 1

@@ -116,7 +116,7 @@ def test_the_header_shows_the_unread_count_in_a_live_region(writer_client, repli
     text = writer_client.get(reverse("debate:article_list")).text
 
     assert 'id="notification-count" aria-live="polite"' in text
-    assert '1<span class="visually-hidden"> unread</span>' in text
+    assert '>1<span class="visually-hidden"> unread</span>' in text
 
 
 def test_the_header_shows_no_count_when_nothing_is_unread(writer_client):
