@@ -68,12 +68,18 @@ class SignupExtraForm(forms.Form):
 class MemberSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio"]
-        labels = {"display_name": "Display name", "bio": "About you"}
+        fields = ["display_name", "bio", "notification_emails"]
+        labels = {
+            "display_name": "Display name",
+            "bio": "About you",
+            "notification_emails": "Email me my notifications",
+        }
         help_texts = {
             "display_name": "Shown on everything you write, and in the address of your "
             "profile. 3 to 30 letters, digits, dots, dashes or underscores.",
             "bio": "A few words for your profile page, up to 500 characters. Plain text.",
+            "notification_emails": "A digest of what is new, at most one email an hour, to "
+            "your verified address. Every email has a link to stop them.",
         }
         widgets = {
             "display_name": forms.TextInput(

@@ -181,6 +181,17 @@ class User(AbstractUser):
     suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspension_reason = models.TextField(blank=True, editable=False)
+    # Notifications (debate.notifications): how many unread ones the header shows, kept by the
+    # services with F() in the notification's transaction so no page counts them; the email
+    # digest, off until the member turns it on, and when the last one went out.
+    notifications_unread = models.PositiveIntegerField(default=0, editable=False)
+    notification_emails = models.BooleanField(
+        "email me my notifications",
+        default=False,
+        help_text="At most one email an hour, listing what is new since the last one. "
+        "Every email has a link to turn it off.",
+    )
+    notifications_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from . import moderation
+from . import moderation, notifications
 from .markdown import render_markdown
 from .models import (
     MAX_REPLY_DEPTH,
@@ -164,7 +164,7 @@ def post_create(*, author, target: Target, body_md: str, now: datetime | None = 
             raise ValueError("A reply needs a post of the same article to answer.")
         if parent.depth >= MAX_REPLY_DEPTH:
             # Threads stop indenting at the third level: answer beside the post instead.
-            parent = Post.objects.only("id", "root_id", "depth", "article_id").get(
+            parent = Post.objects.only("id", "root_id", "depth", "article_id", "author_id").get(
                 pk=parent.parent_id
             )
         root_id, depth = parent.root_id or parent.pk, parent.depth + 1
@@ -173,8 +173,14 @@ def post_create(*, author, target: Target, body_md: str, now: datetime | None = 
     ):
         raise ValueError("A rebuttal needs a side of the same article.")
     with transaction.atomic():
-        # One post at a time per member, so two quick posts cannot both pass the limits.
-        get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
+        # One post at a time per member, so two quick posts cannot both pass the limits. A
+        # reply also locks the member it notifies, in id order, so that two members replying
+        # to each other at once wait for one another instead of deadlocking.
+        locked = {author.pk}
+        if target.kind == PostKind.REPLY and parent.author_id is not None:
+            locked.add(parent.author_id)
+        members = get_user_model().objects.select_for_update().filter(pk__in=locked)
+        list(members.order_by("pk").values_list("pk", flat=True))
         if target.kind == PostKind.REPLY:
             status = Post.objects.filter(pk=target.parent.pk).values_list("status", flat=True)
             if status.first() != PostStatus.PUBLISHED:
@@ -194,6 +200,7 @@ def post_create(*, author, target: Target, body_md: str, now: datetime | None = 
         )
         if post.status == PostStatus.PUBLISHED:
             _count_published(post, +1)
+            notifications.notification_reply(post, now=now)
     return post
 
 
@@ -252,6 +259,7 @@ def post_status_change(
                 current, status, action=action, actor=actor, reason=reason,
                 reports_resolved=reports_resolved, now=now,
             )  # fmt: skip
+        notifications.notification_post_status(current, current.status, status)
     for name, value in changes.items():
         setattr(post, name, value)
     return True

@@ -139,12 +139,13 @@ def record_post(
 def moderation_outcome_notify(post: Post, record: ModerationRecord) -> None:
     """Tell `post`'s author, in their notifications, what moderation did to it and why.
 
-    Does nothing yet: notifications come with judging, which fills this in. It is called once
-    for every recorded action on a post (by a moderator or the system), inside the
-    transaction that made the change, after the record is written; `record.reason` is the
-    reason to show, `record.action` what happened. The author also sees the reason on their
-    own item (`Post.status_reason`).
+    Called once for every recorded action on a post (by a moderator or the system), inside
+    the transaction that made the change, after the record is written. The author also sees
+    the reason on their own item (`Post.status_reason`).
     """
+    from .notifications import notification_moderation
+
+    notification_moderation(post, record)
 
 
 # Moderators' actions on posts --------------------------------------------------------------

@@ -9,7 +9,7 @@ from accounts.views import suspended
 from . import health
 from .caching import anonymous_cache, int_between, matching
 from .syndication import ArticleFeed
-from .views import articles, discussion, posting, site, voting
+from .views import articles, discussion, notifications, posting, site, voting
 
 # What the polled tally sends back as `seen`: debate.sympathy.Tally.version, counts joined by "-".
 TALLY_VERSION = matching(r"[0-9]{1,10}(?:-[0-9]{1,10}){0,15}", max_length=200)
@@ -62,6 +62,23 @@ debate_patterns = (
         path("posts/<int:pk>/edit/", posting.edit, name="edit"),
         path("posts/<int:pk>/delete/", posting.delete, name="delete"),
         path("posts/<int:pk>/report/", posting.report, name="report"),
+        # A member's notifications (never cached: they are the member's own).
+        path("notifications/", notifications.notification_list, name="notification_list"),
+        path(
+            "notifications/<int:pk>/read/",
+            notifications.notification_read,
+            name="notification_read",
+        ),
+        path(
+            "notifications/read-all/",
+            notifications.notifications_read_all,
+            name="notifications_read_all",
+        ),
+        path(
+            "notifications/unsubscribe/<str:token>/",
+            notifications.notification_unsubscribe,
+            name="notification_unsubscribe",
+        ),
     ],
     "debate",
 )

@@ -21,6 +21,12 @@ from .moderation import (
     ModerationSettings,
     ReportedPost,
 )
+from .notifications import (
+    AGGREGATED_KINDS,
+    Notification,
+    NotificationKind,
+    NotificationQuerySet,
+)
 from .votes import (
     ArticleVotes,
     Stance,
@@ -35,6 +41,7 @@ from .votes import (
 )
 
 __all__ = [
+    "AGGREGATED_KINDS",
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "SYSTEM_ACTOR",
@@ -44,6 +51,9 @@ __all__ = [
     "ModerationRecord",
     "ModerationSettings",
     "ModerationStatus",
+    "Notification",
+    "NotificationKind",
+    "NotificationQuerySet",
     "Position",
     "Post",
     "PostCount",

@@ -184,3 +184,28 @@ def cast_votes(django_user_model, article):
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writer(make_member):
+    """The author whose items the notification tests reply to, endorse and moderate."""
+    return make_member(email="writer@example.com", display_name="writer", password=None)
+
+
+@pytest.fixture
+def writers_rebuttal(make_post, writer, side_one):
+    return make_post(writer, position=side_one)
+
+
+@pytest.fixture
+def unread(writer):
+    """The writer's unread count as the header reads it (their row, read again)."""
+
+    def read() -> int:
+        writer.refresh_from_db(fields=["notifications_unread"])
+        return writer.notifications_unread
+
+    return read
