@@ -52,7 +52,11 @@ debate_patterns = (
         ),
         path("articles/<slug:slug>/discussion/comment/", posting.comment, name="comment"),
         path("articles/<slug:slug>/feed/", ArticleFeed(), name="article_feed"),
-        path("posts/<int:pk>/", anonymous_cache(discussion.post_detail), name="post_detail"),
+        path(
+            "posts/<int:pk>/",
+            anonymous_cache(discussion.post_detail, query={"after": POST_ID}),
+            name="post_detail",
+        ),
         path(
             "posts/<int:pk>/replies/",
             anonymous_cache(discussion.thread_replies),
