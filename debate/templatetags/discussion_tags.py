@@ -28,6 +28,7 @@ _EXPLAINED = {
     PostStatus.HIDDEN: "A moderator gave this reason:",
     PostStatus.REMOVED: "A moderator gave this reason:",
 }
+_MODERATED = frozenset({PostStatus.HELD, PostStatus.HIDDEN, PostStatus.REMOVED})
 _PK = 2_147_483_647  # stands for the post's id in the URL patterns below
 _URL_NAMES = ("post_detail", "reply", "edit", "delete", "report", "thread_replies")
 
@@ -92,6 +93,8 @@ class Drawer:
                 who += ' <span class="badge">you</span>'
         else:
             who = f'<span class="post__placeholder">{escape(post.placeholder)}</span>'
+            if post.status == PostStatus.DELETED:
+                who += ' <span class="post__why">deleted by its author</span>'
         created = post.created_at.astimezone(self.tz)
         parts = [
             f'<article id="post-{pk}" class="{classes}" aria-labelledby="post-{pk}-meta">',
@@ -130,7 +133,9 @@ class Drawer:
             if getattr(post, "can_edit", False):
                 parts.append(self.control("edit", post, "Edit", f"your {kind}"))
             if mine:
-                parts.append(self.control("delete", post, "Delete", f"your {kind}"))
+                # Not what moderation decided on: deleting it would erase that decision.
+                if post.status not in _MODERATED:
+                    parts.append(self.control("delete", post, "Delete", f"your {kind}"))
             elif published:
                 if getattr(post, "reported", False):
                     parts.append('<li><span class="post__reported">Reported</span></li>')

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -166,11 +165,20 @@ def reply(request, pk):
     return _write(request, compose, target, parent=parent_shown)
 
 
-def _own_post(request, pk):
-    post = _visible_post(request, pk)
-    if post.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can do that.")
-    return post
+REFUSED_TITLES = {
+    "post_edit": "This cannot be edited",
+    "post_delete": "This cannot be deleted",
+    "post_report": "This cannot be reported",
+}
+
+
+def _refused(request, post, name, why, status=HTTPStatus.FORBIDDEN):
+    """A refusal that says why: a page of its own, or for htmx the sentence alone (shown in
+    the page's status region by htmx-errors.js)."""
+    if request.htmx:
+        return HttpResponse(why, status=status, content_type="text/plain; charset=utf-8")
+    context = {"post": post, "article": post.article, "title": REFUSED_TITLES[name], "why": why}
+    return render(request, "debate/post_refused.html", context, status=status)
 
 
 def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
@@ -183,17 +191,18 @@ def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
 @require_http_methods(["GET", "POST"])
 @member_or_keep_text
 def edit(request, pk):
-    post = _own_post(request, pk)
+    post = _visible_post(request, pk)
     full = Post.objects.select_related("article").get(pk=pk)
     context = {"post": full, "article": full.article}
-    if not discussion.post_can_edit(full, request.user):
-        context["error"] = (
-            "This can no longer be edited: posts can be edited for 15 minutes after posting, "
-            "and not once they have been reported."
-        )
-        form = PostForm(request.POST or None, initial={"body": full.body_md})
-        context["form"] = form
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+    why = discussion.post_edit_refusal(full, request.user)
+    if why:
+        typed = request.method == "POST" and "cancel" not in request.POST
+        if typed and full.author_id == request.user.pk:
+            # The window closed (or a report came) while they wrote: their text comes back.
+            context["error"] = why
+            context["form"] = PostForm(request.POST)
+            return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+        return _refused(request, full, "post_edit", why)
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
@@ -241,15 +250,21 @@ def _page_or_partial(request, name, context, status=HTTPStatus.OK):
 @require_http_methods(["GET", "POST"])
 @member_or_keep_text
 def delete(request, pk):
-    post = _own_post(request, pk)
+    post = _visible_post(request, pk)
     full = Post.objects.select_related("article").get(pk=pk)
+    why = discussion.post_delete_refusal(full, request.user)
+    if why:
+        return _refused(request, full, "post_delete", why)
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
                 return _item_response(request, pk)
             return HttpResponseSeeOther(full.get_absolute_url())
         return _page_or_partial(request, "post_delete", {"post": full, "article": full.article})
-    discussion.post_delete(post, member=request.user)
+    try:
+        discussion.post_delete(post, member=request.user)
+    except discussion.NotAllowed as refused:  # a moderator acted meanwhile
+        return _refused(request, full, "post_delete", refused.message)
     noun = full.get_kind_display().lower()
     if request.htmx:
         return _item_response(request, pk, announcement=f"Your {noun} is deleted.")
@@ -263,7 +278,10 @@ def report(request, pk):
     post = _visible_post(request, pk)
     full = Post.objects.select_related("article").get(pk=pk)
     if post.author_id == request.user.pk:
-        raise PermissionDenied("You cannot report what you wrote yourself.")
+        return _refused(request, full, "post_report", "You cannot report what you wrote yourself.")
+    if full.status not in {PostStatus.PUBLISHED, PostStatus.HELD}:
+        why = "That post is no longer shown, so there is nothing to report."
+        return _refused(request, full, "post_report", why, HTTPStatus.CONFLICT)
     form = ReportForm(request.POST or None)
     context = {"post": full, "article": full.article, "form": form}
     if request.method == "GET" or "cancel" in request.POST:

@@ -70,7 +70,7 @@ def test_the_article_page_shows_three_replies_of_a_thousand(client, article, cro
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert html.count('class="post post--reply') == 3
-    assert f"{REPLIES} replies" in html
+    assert f"Show more replies ({REPLIES} in all)" in html
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
