@@ -107,7 +107,8 @@ def posting_limits_check(author, body_md: str, now: datetime) -> None:
         oldest_counted = in_window[len(in_window) - allowed]
         wait = (oldest_counted + window - now).total_seconds()
         raise PostingLimited(
-            f"You have posted {len(in_window)} times in the last {_minutes(window.seconds)}. "
+            f"You have posted {len(in_window)} time{'s' if len(in_window) != 1 else ''} "
+            f"in the last {_minutes(window.total_seconds())}. "
             f"You can post again in {_minutes(wait)}; what you wrote is kept below.",
             retry_after=math.ceil(wait),
         )

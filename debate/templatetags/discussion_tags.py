@@ -100,7 +100,8 @@ class Drawer:
             f'<article id="post-{pk}" class="{classes}" aria-labelledby="post-{pk}-meta">',
             f'<p class="post__meta" id="post-{pk}-meta">{who} <span aria-hidden="true">·</span> ',
             f'<a class="post__time" href="{self.permalink(post)}">',
-            f'<time datetime="{created.isoformat()}">{created.day} {created:%b %Y, %H:%M}</time>',
+            f'<time datetime="{created.isoformat()}">',
+            f"{created.day} {created:%b %Y, %H:%M %Z}</time>",
             f'<span class="visually-hidden"> (link to this {kind})</span></a>',
         ]
         if getattr(post, "detached", False):

@@ -282,7 +282,7 @@ def report(request, pk):
     if full.status not in {PostStatus.PUBLISHED, PostStatus.HELD}:
         why = "That post is no longer shown, so there is nothing to report."
         return _refused(request, full, "post_report", why, HTTPStatus.CONFLICT)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, post=full)
     context = {"post": full, "article": full.article, "form": form}
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
