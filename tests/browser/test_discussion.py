@@ -286,3 +286,83 @@ def test_permalink_page_passes_axe(page, live_server, argument, scheme):
     )
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_a_rebuttal_posted_in_place_updates_the_count_and_takes_focus(
+    member_page, article_url, argument, member
+):
+    page = member_page
+    page.goto(article_url)
+    count = page.locator("#count-posts-side-yudkowsky-soares")
+    expect(count).to_have_text("(1)")
+
+    page.get_by_role("link", name=f"Rebut {SIDE}").click()
+    page.get_by_label("Your rebuttal").fill(ARGUMENT)
+    page.get_by_role("button", name="Post rebuttal").click()
+
+    expect(count).to_have_text("(2)")
+    expect(count).to_have_attribute("aria-live", "polite")
+    mine = Post.objects.get(author=member)
+    expect(page.locator(f"#post-{mine.pk}")).to_be_focused()
+
+
+def test_deleting_in_place_lowers_the_count_and_keeps_focus_on_the_item(
+    member_page, article_url, argument, member, make_post, seed_article
+):
+    ys = seed_article.positions.first()
+    mine = make_post(member, position=ys)
+    page = member_page
+    page.goto(article_url)
+    count = page.locator("#count-posts-side-yudkowsky-soares")
+    expect(count).to_have_text("(2)")
+
+    item = page.locator(f"#post-{mine.pk}")
+    item.get_by_role("link", name="Delete your rebuttal").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+
+    expect(count).to_have_text("(1)")
+    expect(item).to_be_focused()
+
+
+def test_cancelling_a_report_sends_focus_back_to_its_link(member_page, article_url, argument):
+    page = member_page
+    page.goto(article_url)
+    item = page.locator(f"#post-{argument.pk}")
+
+    item.get_by_role("link", name="Report this rebuttal").click()
+    page.get_by_role("button", name="Cancel").click()
+
+    expect(item.get_by_role("link", name="Report this rebuttal")).to_be_focused()
+
+
+def test_signing_out_forgets_the_drafts(
+    member_page, article_url, argument, member, sign_in_browser
+):
+    page = member_page
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+    page.get_by_label("Your comment").press_sequentially("Something private, half written")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    sign_in_browser(page, member)
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+
+    expect(page.get_by_label("Your comment")).to_have_value("")
+
+
+def test_another_member_does_not_find_a_members_draft(
+    member_page, article_url, argument, make_member, sign_in_browser
+):
+    page = member_page
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+    page.get_by_label("Your comment").press_sequentially("Something private, half written")
+
+    page.context.clear_cookies()
+    sign_in_browser(page, make_member(display_name="someone-else"))
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+
+    expect(page.get_by_label("Your comment")).to_have_value("")
