@@ -366,3 +366,54 @@ def test_another_member_does_not_find_a_members_draft(
     page.get_by_role("link", name="Add a comment").click()
 
     expect(page.get_by_label("Your comment")).to_have_value("")
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+RING = """element => {
+  element.focus();
+  const style = getComputedStyle(element);
+  let under = element, background = "rgba(0, 0, 0, 0)";
+  while (under && background === "rgba(0, 0, 0, 0)") {
+    background = getComputedStyle(under).backgroundColor;
+    under = under.parentElement;
+  }
+  return {style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          color: style.outlineColor, background: background,
+          focus: getComputedStyle(document.documentElement).getPropertyValue("--focus")};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("what", ["control", "highlighted item"])
+def test_focus_on_a_post_shows_a_ring_that_stands_out(page, live_server, argument, scheme, what):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + argument.get_absolute_url())
+    item = page.locator(f"#post-{argument.pk}")
+    page.keyboard.press("Tab")  # keyboard use: what :focus-visible is for
+    if what == "control":
+        target = item.get_by_role("link", name="Reply to this rebuttal")
+    else:
+        item.evaluate("element => element.setAttribute('tabindex', '-1')")
+        target = item
+
+    ring = target.evaluate(RING)
+
+    assert ring["style"] == "solid"
+    assert ring["width"] >= 2
+    assert _contrast(ring["color"], ring["background"]) >= 3
+    focus = page.evaluate(
+        "value => { const probe = document.createElement('i'); probe.style.color = value;"
+        " document.body.append(probe); const c = getComputedStyle(probe).color;"
+        " probe.remove(); return c; }",
+        ring["focus"].strip(),
+    )
+    assert ring["color"] == focus
