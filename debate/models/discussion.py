@@ -173,24 +173,39 @@ class Post(RenderedMarkdown):
     """A rebuttal of one side, a reply in a thread, or a comment on the whole article."""
 
     kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.REBUTTAL)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="posts")
+    # article, author, position and root go without an index of their own: the composite
+    # indexes below lead with each of them (see Meta.indexes).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="posts",
+        db_index=False,
     )
     # The side a rebuttal rebuts; nothing for replies and comments.
     position = models.ForeignKey(
-        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="rebuttals"
+        Position,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="rebuttals",
+        db_index=False,
     )
     # The post a reply answers, and the rebuttal or comment its thread starts from.
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     root = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread_replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thread_replies",
+        db_index=False,
     )
     depth = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
@@ -322,7 +337,8 @@ class ReportState(models.TextChoices):
 class Report(models.Model):
     """A member's report that a post breaks the rules; one per member and post."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    # Indexed by the unique (post, reporter) constraint, which leads with it.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports", db_index=False)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
