@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from . import moderation, notifications
@@ -29,10 +29,6 @@ from .models import (
     PostKind,
     PostRevision,
     PostStatus,
-    Report,
-    ReportReason,
-    ReportState,
-    SympathyVote,
 )
 from .models.discussion import EDIT_WINDOW
 
@@ -111,7 +107,8 @@ def posting_limits_check(author, body_md: str, now: datetime) -> None:
         oldest_counted = in_window[len(in_window) - allowed]
         wait = (oldest_counted + window - now).total_seconds()
         raise PostingLimited(
-            f"You have posted {len(in_window)} times in the last {_minutes(window.seconds)}. "
+            f"You have posted {len(in_window)} time{'s' if len(in_window) != 1 else ''} "
+            f"in the last {_minutes(window.total_seconds())}. "
             f"You can post again in {_minutes(wait)}; what you wrote is kept below.",
             retry_after=math.ceil(wait),
         )
@@ -265,17 +262,41 @@ def post_status_change(
     return True
 
 
+# What a moderator (or members' reports) decided on: its author may not erase that decision.
+MODERATED = frozenset({PostStatus.HELD, PostStatus.HIDDEN, PostStatus.REMOVED})
+
+
+def post_edit_refusal(post: Post, member, now: datetime | None = None) -> str:
+    """Why `member` may not edit `post` now, in words for them; "" when they may."""
+    now = now or timezone.now()
+    if member is None or not member.is_authenticated or post.author_id != member.pk:
+        return "Only the author can edit this."
+    if post.status == PostStatus.DELETED:
+        return "You deleted this, so there is nothing left to edit."
+    if post.status in MODERATED:
+        return f"This is {post.placeholder}, so it can no longer be edited."
+    if post.report_count:
+        return "This has been reported, so it can no longer be edited: moderators read it as it is."
+    if now >= post.created_at + EDIT_WINDOW:
+        return "This can no longer be edited: posts can be edited for 15 minutes after posting."
+    return ""
+
+
 def post_can_edit(post: Post, member, now: datetime | None = None) -> bool:
     """Whether the edit control shows: the author, within the window, while not reported."""
-    now = now or timezone.now()
-    return (
-        member is not None
-        and member.is_authenticated
-        and post.author_id == member.pk
-        and post.status in {PostStatus.PUBLISHED, PostStatus.PENDING}
-        and now < post.created_at + EDIT_WINDOW
-        and post.report_count == 0
-    )
+    return not post_edit_refusal(post, member, now)
+
+
+def post_delete_refusal(post: Post, member) -> str:
+    """Why `member` may not delete `post`, in words for them; "" when they may."""
+    if member is None or post.author_id != getattr(member, "pk", None):
+        return "Only the author can delete this."
+    if post.status in MODERATED:
+        return (
+            f"This is {post.placeholder}. Deleting it would erase what moderation decided, "
+            "so it stays as it is; a moderator can be asked to look at it again."
+        )
+    return ""
 
 
 def post_edit(post: Post, *, editor, body_md: str, now: datetime | None = None) -> Post:
@@ -283,13 +304,11 @@ def post_edit(post: Post, *, editor, body_md: str, now: datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
-        if post.author_id != getattr(editor, "pk", None):
-            raise NotAllowed("Only the author can edit this.")
-        if not post_can_edit(post, editor, now) or post.reports.exists():
-            raise NotAllowed(
-                "This can no longer be edited: posts can be edited for 15 minutes, "
-                "and not once they have been reported."
-            )
+        why = post_edit_refusal(post, editor, now)
+        if not why and post.reports.exists():  # reported, and the reports since resolved
+            why = "This has been reported, so it can no longer be edited."
+        if why:
+            raise NotAllowed(why)
         if body_md == post.body_md:
             return post
         PostRevision.objects.create(
@@ -305,12 +324,16 @@ def post_edit(post: Post, *, editor, body_md: str, now: datetime | None = None) 
 
 
 def post_delete(post: Post, *, member, now: datetime | None = None) -> bool:
-    """The author takes back their post: it stays as "[deleted]" so replies keep their place."""
-    if post.author_id != getattr(member, "pk", None):
-        raise NotAllowed("Only the author can delete this.")
-    return post_status_change(
-        post, PostStatus.DELETED, actor=member, reason="deleted by the author", now=now
-    )
+    """The author takes back their post: it stays as "[deleted]" so replies keep their place.
+    Not once moderation decided on it (hidden, removed, or hidden pending review)."""
+    with transaction.atomic():
+        current = Post.objects.select_for_update().only("id", "author_id", "status").get(pk=post.pk)
+        why = post_delete_refusal(current, member)
+        if why:
+            raise NotAllowed(why)
+        return post_status_change(
+            post, PostStatus.DELETED, actor=member, reason="deleted by the author", now=now
+        )
 
 
 def posts_purge_deleted(
@@ -329,97 +352,5 @@ def posts_purge_deleted(
     return len(ids)
 
 
-# Reports -----------------------------------------------------------------------------------
-
-
-def _qualifying_reporters(post: Post, now: datetime) -> list[int]:
-    """Open reporters whose word counts towards hiding: a verified email, a day's membership."""
-    from allauth.account.models import EmailAddress
-
-    verified = EmailAddress.objects.filter(user_id=OuterRef("reporter_id"), verified=True)
-    age = timedelta(seconds=_setting("REPORTER_MIN_AGE_SECONDS", 86_400))
-    return list(
-        Report.objects.filter(
-            post_id=post.pk, state=ReportState.OPEN, reporter__date_joined__lte=now - age
-        )
-        .filter(Exists(verified))
-        .values_list("reporter_id", flat=True)
-    )
-
-
-def _should_hold(post: Post, now: datetime) -> bool:
-    reporters = _qualifying_reporters(post, now)
-    if len(reporters) < _setting("REPORTS_TO_HIDE", 3):
-        return False
-    if post.kind != PostKind.REBUTTAL:
-        return True
-    # One camp must not silence the other's arguments: at least one reporter is not in the
-    # camp of the side the rebuttal rebuts (their current vote is elsewhere, or none).
-    in_camp = set(
-        SympathyVote.objects.filter(
-            article_id=post.article_id, position_id=post.position_id, member_id__in=reporters
-        ).values_list("member_id", flat=True)
-    )
-    return any(reporter not in in_camp for reporter in reporters)
-
-
-def report_file(
-    post: Post, *, reporter, reason: ReportReason, note: str = "", now: datetime | None = None
-) -> Report:
-    """A member reports someone else's post; enough reports hide it pending review."""
-    now = now or timezone.now()
-    moderation.member_write_check(reporter, now=now)
-    if post.author_id == reporter.pk:
-        raise NotAllowed("You cannot report what you wrote yourself.")
-    with transaction.atomic():
-        current = Post.objects.select_for_update().get(pk=post.pk)
-        if current.status not in {PostStatus.PUBLISHED, PostStatus.HELD}:
-            raise DiscussionError("That post is no longer shown, so there is nothing to report.")
-        try:
-            with transaction.atomic():
-                report = Report.objects.create(
-                    post=current, reporter=reporter, reason=reason, note=note, created_at=now
-                )
-        except IntegrityError:
-            raise DiscussionError(
-                "You have already reported this. Moderators will look at it."
-            ) from None
-        Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
-        if current.status == PostStatus.PUBLISHED and _should_hold(current, now):
-            post_status_change(
-                current, PostStatus.HELD, now=now,
-                reason="Members reported it; a moderator will review it.",
-            )  # fmt: skip
-    return report
-
-
-def reports_dismiss(
-    post: Post, *, actor=None, reason: str = "Reports dismissed.", now: datetime | None = None
-) -> int:
-    """Resolve a post's open reports; a post they had hidden pending review is shown again."""
-    return moderation.reports_resolve(post, actor=actor, reason=reason, now=now)
-
-
-def reports_withdraw(member, *, now: datetime | None = None) -> int:
-    """Withdraw every report by `member` (their account is going); counters follow, and a post
-    their report had hidden pending review is shown again once the rest no longer suffice."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        reports = list(
-            Report.objects.select_for_update()
-            .filter(reporter=member)
-            .values_list("pk", "post_id", "state")
-        )
-        if not reports:
-            return 0
-        Report.objects.filter(pk__in=[pk for pk, _, _ in reports]).delete()
-        open_posts = [post_id for _, post_id, state in reports if state == ReportState.OPEN]
-        Post.objects.filter(pk__in=open_posts).update(report_count=F("report_count") - 1)
-        held = Post.objects.filter(pk__in=open_posts, status=PostStatus.HELD)
-        for post in held.only("id", "kind", "article_id", "position_id", "status"):
-            if not _should_hold(post, now):
-                post_status_change(
-                    post, PostStatus.PUBLISHED, now=now,
-                    reason="The reports that hid it were withdrawn.",
-                )  # fmt: skip
-    return len(reports)
+# Reports live in debate/reports.py; these names stay importable from here.
+from .reports import report_file, reports_dismiss, reports_withdraw  # noqa: E402, F401

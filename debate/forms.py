@@ -1,5 +1,6 @@
 """Forms of the debate pages."""
 
+import unicodedata
 from collections.abc import Sequence
 
 from django import forms
@@ -37,12 +38,28 @@ class VoteForm(forms.Form):
         )
 
 
+# Characters that show nothing: format characters (zero-width spaces and joiners, the byte
+# order mark, soft hyphens, bidi marks), and the blank "letters" used to fake text.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
+
+
+def visible_length(text: str) -> int:
+    """How long `text` is to a reader: what the minimum length counts. Characters that show
+    nothing are left out and each run of white space counts as one space."""
+    shown = "".join(
+        char
+        for char in text
+        if char not in _BLANK_LETTERS
+        and (char.isspace() or unicodedata.category(char) not in {"Cf", "Cc", "Co", "Cn", "Cs"})
+    )
+    return len(" ".join(shown.split()))
+
+
 class PostForm(forms.Form):
     """What a member writes: a rebuttal, a reply or a comment, in markdown."""
 
     body = forms.CharField(
         label="Your text",
-        min_length=BODY_MIN_LENGTH,
         max_length=BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -58,10 +75,26 @@ class PostForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        return self.cleaned_data["body"].replace("\r\n", "\n")
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        # Counted in characters that show, so invisible ones cannot pass for an argument.
+        shown = visible_length(body)
+        if shown == 0:
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        if shown < BODY_MIN_LENGTH:
+            raise forms.ValidationError(
+                self.fields["body"].error_messages["min_length"],
+                params={"limit_value": BODY_MIN_LENGTH, "show_value": shown},
+            )
+        return body
 
 
 class ReportForm(forms.Form):
+    """A report on one post; its fields' ids carry the post's, as several can be on a page."""
+
+    def __init__(self, *args, post, **kwargs):
+        kwargs.setdefault("auto_id", f"report-{post.pk}-%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.ChoiceField(
         label="What is wrong with it?",
         choices=ReportReason.choices,

@@ -1,6 +1,7 @@
 """The root URLconf: the debate pages, accounts (allauth), member profiles and the admin."""
 
 from allauth.account.decorators import secure_admin_login
+from allauth.account.views import LogoutView
 from django.contrib import admin
 from django.urls import include, path
 
@@ -52,7 +53,11 @@ debate_patterns = (
         ),
         path("articles/<slug:slug>/discussion/comment/", posting.comment, name="comment"),
         path("articles/<slug:slug>/feed/", ArticleFeed(), name="article_feed"),
-        path("posts/<int:pk>/", anonymous_cache(discussion.post_detail), name="post_detail"),
+        path(
+            "posts/<int:pk>/",
+            anonymous_cache(discussion.post_detail, query={"after": POST_ID}),
+            name="post_detail",
+        ),
         path(
             "posts/<int:pk>/replies/",
             anonymous_cache(discussion.thread_replies),
@@ -92,6 +97,12 @@ urlpatterns = [
     path("", include(debate_patterns)),
     # Where a suspended member is told why and until when (accounts.middleware).
     path("accounts/suspended/", suspended, name="account_suspended"),
+    # Signing out also clears the drafts kept in the browser (views/posting.py).
+    path(
+        "accounts/logout/",
+        posting.storage_cleared_at_sign_out(LogoutView.as_view()),
+        name="account_logout",
+    ),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,8 @@ from django.utils import timezone
 from .articles import Article, Position, RenderedMarkdown
 
 MAX_REPLY_DEPTH = 3
+# Replies on one page of a thread: a longer thread continues on the next.
+THREAD_PAGE = 50
 EDIT_WINDOW = timedelta(minutes=15)
 
 
@@ -92,23 +94,34 @@ class PostQuerySet(models.QuerySet):
         return self.raw(" UNION ALL ".join(parts), all_params)
 
     def first_replies(self, root_ids, viewer, per_thread: int):
-        """The first `per_thread` listed replies of each thread, oldest first, in one query.
+        """The first `per_thread` listed replies of each thread, oldest first, in one query: a
+        UNION ALL of one short index scan (root, id) per thread, so a thread of a thousand
+        replies costs what a thread of three does.
 
         A parent is always older than its replies, so the first replies of a thread include
         the parents of each of them: they draw as a tree.
         """
-        nth = ", ROW_NUMBER() OVER (PARTITION BY p.root_id ORDER BY p.id) AS nth"
-        ranked, listed, params = _display_sql(viewer, extra=nth)
-        ids = ", ".join(["%s"] * len(root_ids))
-        sql = (
-            f"SELECT * FROM ({ranked} WHERE p.root_id IN ({ids}) AND {listed}) AS ranked "  # noqa: S608
-            "WHERE nth <= %s ORDER BY id"
-        )
-        return self.raw(sql, [*params, *root_ids, *listed_params(viewer), per_thread])
+        select, listed, params = _display_sql(viewer)
+        parts, all_params = [], []
+        for n, root_id in enumerate(root_ids):
+            parts.append(
+                f"SELECT * FROM ({select} WHERE p.root_id = %s AND {listed} "  # noqa: S608
+                f"ORDER BY p.id LIMIT %s) AS thread_{n}"
+            )
+            all_params += [*params, root_id, *listed_params(viewer), per_thread]
+        if not parts:
+            return self.none()
+        return self.raw(" UNION ALL ".join(parts) + " ORDER BY id", all_params)
 
-    def thread(self, root_id: int):
-        """A whole thread, root first, replies in the order they were written."""
-        return self.filter(Q(pk=root_id) | Q(root_id=root_id)).order_by("id")
+    def thread_page(self, root_id: int, viewer, *, after: int = 0, limit: int):
+        """The next `limit + 1` replies of a thread written after the reply `after` (the extra
+        one says whether there is more), oldest first: one short index scan (root, id).
+        Others' posts waiting for a moderator are left out, unless replies hang under them."""
+        hidden = Q(status=PostStatus.PENDING, reply_count=0)
+        if viewer is not None and viewer.is_authenticated:
+            hidden &= ~Q(author_id=viewer.pk)
+        replies = self.filter(root_id=root_id, pk__gt=after).exclude(hidden)
+        return replies.order_by("root_id", "id")[: limit + 1]
 
 
 # The columns an item's rendering prints (the reads above select exactly these).
@@ -160,24 +173,39 @@ class Post(RenderedMarkdown):
     """A rebuttal of one side, a reply in a thread, or a comment on the whole article."""
 
     kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.REBUTTAL)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="posts")
+    # article, author, position and root go without an index of their own: the composite
+    # indexes below lead with each of them (see Meta.indexes).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="posts",
+        db_index=False,
     )
     # The side a rebuttal rebuts; nothing for replies and comments.
     position = models.ForeignKey(
-        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="rebuttals"
+        Position,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="rebuttals",
+        db_index=False,
     )
     # The post a reply answers, and the rebuttal or comment its thread starts from.
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     root = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread_replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thread_replies",
+        db_index=False,
     )
     depth = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
@@ -309,7 +337,8 @@ class ReportState(models.TextChoices):
 class Report(models.Model):
     """A member's report that a post breaks the rules; one per member and post."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    # Indexed by the unique (post, reporter) constraint, which leads with it.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports", db_index=False)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from debate.models import MAX_REPLY_DEPTH, PostStatus
+from debate.models.discussion import THREAD_PAGE
 
 register = template.Library()
 
@@ -27,6 +28,7 @@ _EXPLAINED = {
     PostStatus.HIDDEN: "A moderator gave this reason:",
     PostStatus.REMOVED: "A moderator gave this reason:",
 }
+_MODERATED = frozenset({PostStatus.HELD, PostStatus.HIDDEN, PostStatus.REMOVED})
 _PK = 2_147_483_647  # stands for the post's id in the URL patterns below
 _URL_NAMES = ("post_detail", "reply", "edit", "delete", "report", "thread_replies")
 
@@ -91,14 +93,24 @@ class Drawer:
                 who += ' <span class="badge">you</span>'
         else:
             who = f'<span class="post__placeholder">{escape(post.placeholder)}</span>'
+            if post.status == PostStatus.DELETED:
+                who += ' <span class="post__why">deleted by its author</span>'
         created = post.created_at.astimezone(self.tz)
         parts = [
             f'<article id="post-{pk}" class="{classes}" aria-labelledby="post-{pk}-meta">',
             f'<p class="post__meta" id="post-{pk}-meta">{who} <span aria-hidden="true">·</span> ',
             f'<a class="post__time" href="{self.permalink(post)}">',
-            f'<time datetime="{created.isoformat()}">{created.day} {created:%b %Y, %H:%M}</time>',
+            f'<time datetime="{created.isoformat()}">',
+            f"{created.day} {created:%b %Y, %H:%M %Z}</time>",
             f'<span class="visually-hidden"> (link to this {kind})</span></a>',
         ]
+        if getattr(post, "detached", False):
+            # Its parent is on an earlier page of the thread.
+            parts.append(
+                f' <span aria-hidden="true">·</span> <a class="post__context" '
+                f'href="{self.url("post_detail", post.parent_id)}#post-{post.parent_id}">'
+                "In reply to an earlier reply</a>"
+            )
         if post.edited_at and shows_text:
             parts.append(
                 ' <span aria-hidden="true">·</span> <span class="post__edited">edited</span>'
@@ -122,7 +134,9 @@ class Drawer:
             if getattr(post, "can_edit", False):
                 parts.append(self.control("edit", post, "Edit", f"your {kind}"))
             if mine:
-                parts.append(self.control("delete", post, "Delete", f"your {kind}"))
+                # Not what moderation decided on: deleting it would erase that decision.
+                if post.status not in _MODERATED:
+                    parts.append(self.control("delete", post, "Delete", f"your {kind}"))
             elif published:
                 if getattr(post, "reported", False):
                     parts.append('<li><span class="post__reported">Reported</span></li>')
@@ -132,12 +146,24 @@ class Drawer:
         parts.append(f'<div class="post__slot" id="post-{pk}-slot"></div></article>')
         return "".join(parts)
 
+    def page_link(self, parent, label: str, after: int | None = None) -> str:
+        """A link to a page of `parent`'s thread: the first, or the one after reply `after`."""
+        query = f"?after={after}" if after else ""
+        url = f"{self.url('post_detail', parent.pk)}{query}#replies-{parent.pk}"
+        return f'<li class="replies__more"><a href="{url}">{label}</a></li>'
+
     def replies(self, parent) -> str:
         parts = [f'<ol class="replies" id="replies-{parent.pk}">']
+        if getattr(parent, "earlier", False):
+            parts.append(self.page_link(parent, "Earlier replies"))
         parts.extend(self.thread(reply) for reply in getattr(parent, "shown_replies", ()))
         more = getattr(parent, "more_replies", 0)
-        if more and not self.expanded:
-            if getattr(parent, "published_shown", 0):
+        if getattr(parent, "more_after", None):
+            parts.append(self.page_link(parent, "More replies", parent.more_after))
+        elif more and not self.expanded:
+            if parent.thread_reply_count > THREAD_PAGE:
+                label = f"Show more replies ({parent.thread_reply_count} in all)"
+            elif getattr(parent, "published_shown", 0):
                 label = f"Show all {parent.thread_reply_count} replies"
             else:
                 label = f"Show {more} repl{'y' if more == 1 else 'ies'}"

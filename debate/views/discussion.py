@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from .. import discussion
 from ..forms import PostForm
 from ..models import Article, Post, PostKind, PostStatus, Report
+from ..models.discussion import THREAD_PAGE
 from ..sympathy import options_for
 
 PER_PAGE = 20
@@ -61,12 +62,16 @@ def _decorate(posts, request, now, reported_ids=None):
 
 
 def _attach_replies(roots, replies) -> None:
-    """Hang each reply under its parent (or the thread's root, if the parent is not shown)."""
+    """Hang each reply under its parent, or under the thread's root when the parent is not
+    shown (on an earlier page of the thread): then it links to what it answers."""
     by_id = {post.pk: post for post in roots}
     for root in roots:
         root.published_shown = 0
     for reply in replies:
-        parent = by_id.get(reply.parent_id) or by_id.get(reply.root_id)
+        parent = by_id.get(reply.parent_id)
+        if parent is None:
+            parent = by_id.get(reply.root_id)
+            reply.detached = parent is not None and reply.parent_id != reply.root_id
         if parent is None:
             continue
         parent.shown_replies.append(reply)
@@ -89,10 +94,10 @@ def _with_replies(request, roots) -> None:
     """Fetch and attach the first replies of each thread, in one query (which also says
     which of them the viewer has reported)."""
     viewer = _viewer(request)
-    replies = []
-    if any(root.thread_reply_count or root.reply_count or root.mine for root in roots):
-        ids = [root.pk for root in roots]
-        replies = list(Post.objects.first_replies(ids, viewer, REPLIES_SHOWN))
+    # A visitor sees replies only where published ones are counted; a member may also have
+    # replies of their own waiting anywhere.
+    ids = [root.pk for root in roots if viewer or root.thread_reply_count or root.reply_count]
+    replies = list(Post.objects.first_replies(ids, viewer, REPLIES_SHOWN))
     _decorate(replies, request, timezone.now())
     _attach_replies(roots, replies)
 
@@ -200,19 +205,50 @@ def article_comments(request, slug):
     return render(request, template, context)
 
 
-def _thread(request, post):
-    """Every post of `post`'s thread as a tree, the root first."""
+def _after(request) -> int | None:
+    try:
+        return max(0, int(request.GET["after"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _ancestors(post) -> list:
+    """The replies above a reply in its thread (threads are three deep: at most two)."""
+    found = []
+    parent_id = post.parent_id if post.depth >= 2 else None
+    while parent_id is not None and len(found) < 2:
+        parent = Post.objects.for_display().filter(pk=parent_id).first()
+        if parent is None or parent.depth < 1:
+            break
+        found.append(parent)
+        parent_id = parent.parent_id if parent.depth >= 2 else None
+    return found
+
+
+def _thread(request, post, after=None):
+    """`post`'s thread as a tree: its root and one page of replies, the first, the one after
+    the reply `after`, or (for a reply further down a long thread) the one that starts with
+    `post`, under its parents."""
     viewer = _viewer(request)
     root_id = post.root_id or post.pk
-    posts = list(Post.objects.thread(root_id).for_display())
+    above = []
+    if after is None:
+        after = 0
+        if post.kind == PostKind.REPLY:
+            earlier = Post.objects.filter(root_id=root_id, pk__lt=post.pk)[:THREAD_PAGE]
+            if earlier.count() >= THREAD_PAGE:
+                after, above = post.pk - 1, _ancestors(post)
+    root = Post.objects.for_display().get(pk=root_id)
+    page = list(
+        Post.objects.for_display().thread_page(root_id, viewer, after=after, limit=THREAD_PAGE)
+    )
+    more_after = page[THREAD_PAGE - 1].pk if len(page) > THREAD_PAGE else None
+    page = page[:THREAD_PAGE]
+    posts = [root, *above, *page]
     _decorate(posts, request, timezone.now(), _reported_by(viewer, [p.pk for p in posts]))
-    root = next((p for p in posts if p.pk == root_id), None)
-    replies = [
-        p
-        for p in posts
-        if p.pk != root_id and (p.status != PostStatus.PENDING or p.mine or p.reply_count)
-    ]
-    _attach_replies([root], replies)
+    _attach_replies([root], [*above, *page])
+    root.more_after = more_after
+    root.earlier = after > 0
     return root
 
 
@@ -244,7 +280,7 @@ def _visible_post(request, pk):
 def post_detail(request, pk):
     """The permalink: the item's whole thread, expanded, the item highlighted."""
     post = _visible_post(request, pk)
-    root = _thread(request, post)
+    root = _thread(request, post, _after(request))
     side = None
     if root.kind == PostKind.REBUTTAL:
         side = next(
@@ -258,9 +294,10 @@ def post_detail(request, pk):
 
 @require_safe
 def thread_replies(request, pk):
-    """All replies of a thread, for "Show all replies" in place."""
+    """The first page of a thread's replies, for "Show all replies" in place (a longer
+    thread goes on on its own page)."""
     post = _visible_post(request, pk)
-    root = _thread(request, post)
+    root = _thread(request, post, after=0)
     return render(request, "debate/_replies.html", {"parent": root, "expanded": True})
 
 

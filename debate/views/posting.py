@@ -7,14 +7,14 @@ debate/discussion.py; what the forms look like closed is decided in views/discus
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 from http import HTTPStatus
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import discussion
 from ..forms import PostForm, ReportForm
-from ..models import Post, PostKind, PostStatus
+from ..models import Post, PostCount, PostKind, PostStatus
 from .common import HttpResponseSeeOther
 from .discussion import (
     Compose,
@@ -56,6 +56,21 @@ def member_or_keep_text(view):
     return wrapped
 
 
+def storage_cleared_at_sign_out(view):
+    """Wraps the sign-out view: once signed out, the browser forgets what the site stored,
+    the drafts static/js/discussion.js keeps among it, so the next person at the computer
+    does not find them."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = '"storage"'
+        return response
+
+    return wrapped
+
+
 def _compose_response(request, compose: Compose, *, article, status=HTTPStatus.OK, parent=None):
     context = {"compose": compose, "article": article, "parent": parent}
     if request.htmx:
@@ -85,7 +100,10 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
         if standalone:
             return _navigate(request, _back_to(article, compose, parent))
         compose.is_open = False
-        return _compose_response(request, compose, article=article, parent=parent)
+        response = _compose_response(request, compose, article=article, parent=parent)
+        if parent is not None:  # back to the item's "Reply"
+            return _focus(response, f'#post-{parent.pk} a[href="{compose.action}"]')
+        return _focus(response, f"#{compose.dom_id} .compose__open")
     form = PostForm(request.POST)
     compose.form = form
     if not form.is_valid():
@@ -121,12 +139,33 @@ def _write(request, compose: Compose, target: discussion.Target, *, parent=None)
         announcement = f"Your {noun} is posted."
         if post.status == PostStatus.PENDING:
             announcement = f"Your {noun} is waiting for a moderator; only you can see it."
+        count = None
+        if post.kind != PostKind.REPLY:
+            count = _list_count(request, article, target.position)
         context = {"compose": compose, "article": article, "parent": parent, "new_post": post,
-                   "announcement": announcement}  # fmt: skip
-        return render(request, "debate/_compose.html", context)
+                   "announcement": announcement, "count": count}  # fmt: skip
+        return _focus(render(request, "debate/_compose.html", context), f"#post-{post.pk}")
     if post.kind == PostKind.REPLY:
         return _navigate(request, post.get_absolute_url())
     return _navigate(request, f"{article.get_absolute_url()}#post-{post.pk}")
+
+
+def _focus(response, selector: str):
+    """Tell static/js/discussion.js where focus goes once htmx has put the answer in place."""
+    response["HX-Trigger-After-Settle"] = json.dumps({"discussion:focus": {"selector": selector}})
+    return response
+
+
+def _list_count(request, article, position) -> dict | None:
+    """The published count of a side's rebuttals (or the article's comments) for an answer
+    to update out of band, when the page that asked shows it (the article page)."""
+    if not request.htmx:
+        return None
+    if urlsplit(request.htmx.current_url_abs_path or "").path != article.get_absolute_url():
+        return None
+    counter = PostCount.objects.filter(article_id=article.pk, position=position)
+    list_id = f"posts-side-{position.slug}" if position is not None else "posts-comments"
+    return {"list_id": list_id, "value": counter.values_list("published", flat=True).first() or 0}
 
 
 def _navigate(request, url: str):
@@ -166,38 +205,55 @@ def reply(request, pk):
     return _write(request, compose, target, parent=parent_shown)
 
 
-def _own_post(request, pk):
-    post = _visible_post(request, pk)
-    if post.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can do that.")
-    return post
+REFUSED_TITLES = {
+    "post_edit": "This cannot be edited",
+    "post_delete": "This cannot be deleted",
+    "post_report": "This cannot be reported",
+}
 
 
-def _item_response(request, post_pk, *, template="debate/_post.html", **extra):
-    """The re-rendered item (htmx swaps it in place of the old one)."""
+def _refused(request, post, name, why, status=HTTPStatus.FORBIDDEN):
+    """A refusal that says why: a page of its own, or for htmx the sentence alone (shown in
+    the page's status region by htmx-errors.js)."""
+    if request.htmx:
+        return HttpResponse(why, status=status, content_type="text/plain; charset=utf-8")
+    context = {"post": post, "article": post.article, "title": REFUSED_TITLES[name], "why": why}
+    return render(request, "debate/post_refused.html", context, status=status)
+
+
+def _item_response(request, post_pk, *, back_to="", full=None, **extra):
+    """The re-rendered item (htmx swaps it in place of the old one), focus on it, or on its
+    control `back_to` (a URL) after a cancel; with the count of its list when it may have
+    changed (`full`: the post, with its article and side)."""
     post = Post.objects.for_display().get(pk=post_pk)
     _decorate([post], request, timezone.now(), _reported_by(_viewer(request), [post.pk]))
-    return render(request, template, {"post": post, "swap": True, **extra})
+    if full is not None and full.kind != PostKind.REPLY:
+        extra["count"] = _list_count(request, full.article, full.position)
+    response = render(request, "debate/_post.html", {"post": post, "swap": True, **extra})
+    if back_to:
+        return _focus(response, f'#post-{post_pk} a[href="{back_to}"]')
+    return _focus(response, f"#post-{post_pk}")
 
 
 @require_http_methods(["GET", "POST"])
 @member_or_keep_text
 def edit(request, pk):
-    post = _own_post(request, pk)
+    post = _visible_post(request, pk)
     full = Post.objects.select_related("article").get(pk=pk)
     context = {"post": full, "article": full.article}
-    if not discussion.post_can_edit(full, request.user):
-        context["error"] = (
-            "This can no longer be edited: posts can be edited for 15 minutes after posting, "
-            "and not once they have been reported."
-        )
-        form = PostForm(request.POST or None, initial={"body": full.body_md})
-        context["form"] = form
-        return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+    why = discussion.post_edit_refusal(full, request.user)
+    if why:
+        typed = request.method == "POST" and "cancel" not in request.POST
+        if typed and full.author_id == request.user.pk:
+            # The window closed (or a report came) while they wrote: their text comes back.
+            context["error"] = why
+            context["form"] = PostForm(request.POST)
+            return _page_or_partial(request, "post_edit", context, HTTPStatus.CONFLICT)
+        return _refused(request, full, "post_edit", why)
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
-                return _item_response(request, pk)
+                return _item_response(request, pk, back_to=request.path)
             return HttpResponseSeeOther(full.get_absolute_url())
         context["form"] = PostForm(initial={"body": full.body_md})
         return _page_or_partial(request, "post_edit", context)
@@ -241,18 +297,24 @@ def _page_or_partial(request, name, context, status=HTTPStatus.OK):
 @require_http_methods(["GET", "POST"])
 @member_or_keep_text
 def delete(request, pk):
-    post = _own_post(request, pk)
-    full = Post.objects.select_related("article").get(pk=pk)
+    post = _visible_post(request, pk)
+    full = Post.objects.select_related("article", "position").get(pk=pk)
+    why = discussion.post_delete_refusal(full, request.user)
+    if why:
+        return _refused(request, full, "post_delete", why)
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
-                return _item_response(request, pk)
+                return _item_response(request, pk, back_to=request.path)
             return HttpResponseSeeOther(full.get_absolute_url())
         return _page_or_partial(request, "post_delete", {"post": full, "article": full.article})
-    discussion.post_delete(post, member=request.user)
+    try:
+        discussion.post_delete(post, member=request.user)
+    except discussion.NotAllowed as refused:  # a moderator acted meanwhile
+        return _refused(request, full, "post_delete", refused.message)
     noun = full.get_kind_display().lower()
     if request.htmx:
-        return _item_response(request, pk, announcement=f"Your {noun} is deleted.")
+        return _item_response(request, pk, full=full, announcement=f"Your {noun} is deleted.")
     messages.success(request, f"Your {noun} is deleted.")
     return HttpResponseSeeOther(full.get_absolute_url())
 
@@ -261,15 +323,18 @@ def delete(request, pk):
 @member_or_keep_text
 def report(request, pk):
     post = _visible_post(request, pk)
-    full = Post.objects.select_related("article").get(pk=pk)
+    full = Post.objects.select_related("article", "position").get(pk=pk)
     if post.author_id == request.user.pk:
-        raise PermissionDenied("You cannot report what you wrote yourself.")
-    form = ReportForm(request.POST or None)
+        return _refused(request, full, "post_report", "You cannot report what you wrote yourself.")
+    if full.status not in {PostStatus.PUBLISHED, PostStatus.HELD}:
+        why = "That post is no longer shown, so there is nothing to report."
+        return _refused(request, full, "post_report", why, HTTPStatus.CONFLICT)
+    form = ReportForm(request.POST or None, post=full)
     context = {"post": full, "article": full.article, "form": form}
     if request.method == "GET" or "cancel" in request.POST:
         if "cancel" in request.POST:
             if request.htmx:
-                return _item_response(request, pk)
+                return _item_response(request, pk, back_to=request.path)
             return HttpResponseSeeOther(full.get_absolute_url())
         return _page_or_partial(request, "post_report", context)
     if not form.is_valid():
@@ -286,6 +351,6 @@ def report(request, pk):
         return _page_or_partial(request, "post_report", context, HTTPStatus.CONFLICT)
     thanks = "Thank you: moderators will look at it."
     if request.htmx:
-        return _item_response(request, pk, announcement=f"Reported. {thanks}")
+        return _item_response(request, pk, full=full, announcement=f"Reported. {thanks}")
     messages.success(request, f"Reported. {thanks}")
     return HttpResponseSeeOther(full.get_absolute_url())

@@ -1,9 +1,12 @@
 // Writing rebuttals, replies and comments, for what htmx cannot do under a strict CSP:
-// - keep what a member types in localStorage (per form), restore it when the form is drawn
+// - keep what a member types in localStorage (per member and form: the server writes the
+//   member's id into each form's data-draft-key; signing out clears the site's storage with
+//   Clear-Site-Data), restore it when the form is drawn
 //   again (after a reload, or after the sign-in an expired session sends them through), and
 //   forget it once the post went through;
 // - let htmx swap the answers that carry a form back (422 invalid, 409 too late or twice,
-//   429 over the limit), so errors show next to the field with the text kept.
+//   429 over the limit), so errors show next to the field with the text kept;
+// - move focus where the server says once an answer is in place.
 // Without it (or without JavaScript) every form still posts and answers as a page.
 (function () {
   "use strict";
@@ -73,6 +76,18 @@
       detail.shouldSwap = true;
       detail.isError = false;
     }
+  });
+
+  // Where focus goes once an answer is in place, as the server says (HX-Trigger-After-Settle):
+  // the new or changed item, or the control that opened a cancelled form.
+  document.addEventListener("discussion:focus", function (event) {
+    var selector = event.detail && event.detail.selector;
+    var target = selector ? document.querySelector(selector) : null;
+    if (!target) return;
+    if (!target.matches("a[href], button, input, textarea, select, [tabindex]")) {
+      target.setAttribute("tabindex", "-1"); // focusable from script, not in the tab order
+    }
+    target.focus();
   });
 
   document.addEventListener("htmx:load", function (event) {

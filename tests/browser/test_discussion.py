@@ -286,3 +286,134 @@ def test_permalink_page_passes_axe(page, live_server, argument, scheme):
     )
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_a_rebuttal_posted_in_place_updates_the_count_and_takes_focus(
+    member_page, article_url, argument, member
+):
+    page = member_page
+    page.goto(article_url)
+    count = page.locator("#count-posts-side-yudkowsky-soares")
+    expect(count).to_have_text("(1)")
+
+    page.get_by_role("link", name=f"Rebut {SIDE}").click()
+    page.get_by_label("Your rebuttal").fill(ARGUMENT)
+    page.get_by_role("button", name="Post rebuttal").click()
+
+    expect(count).to_have_text("(2)")
+    expect(count).to_have_attribute("aria-live", "polite")
+    mine = Post.objects.get(author=member)
+    expect(page.locator(f"#post-{mine.pk}")).to_be_focused()
+
+
+def test_deleting_in_place_lowers_the_count_and_keeps_focus_on_the_item(
+    member_page, article_url, argument, member, make_post, seed_article
+):
+    ys = seed_article.positions.first()
+    mine = make_post(member, position=ys)
+    page = member_page
+    page.goto(article_url)
+    count = page.locator("#count-posts-side-yudkowsky-soares")
+    expect(count).to_have_text("(2)")
+
+    item = page.locator(f"#post-{mine.pk}")
+    item.get_by_role("link", name="Delete your rebuttal").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+
+    expect(count).to_have_text("(1)")
+    expect(item).to_be_focused()
+
+
+def test_cancelling_a_report_sends_focus_back_to_its_link(member_page, article_url, argument):
+    page = member_page
+    page.goto(article_url)
+    item = page.locator(f"#post-{argument.pk}")
+
+    item.get_by_role("link", name="Report this rebuttal").click()
+    page.get_by_role("button", name="Cancel").click()
+
+    expect(item.get_by_role("link", name="Report this rebuttal")).to_be_focused()
+
+
+def test_signing_out_forgets_the_drafts(
+    member_page, article_url, argument, member, sign_in_browser
+):
+    page = member_page
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+    page.get_by_label("Your comment").press_sequentially("Something private, half written")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    sign_in_browser(page, member)
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+
+    expect(page.get_by_label("Your comment")).to_have_value("")
+
+
+def test_another_member_does_not_find_a_members_draft(
+    member_page, article_url, argument, make_member, sign_in_browser
+):
+    page = member_page
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+    page.get_by_label("Your comment").press_sequentially("Something private, half written")
+
+    page.context.clear_cookies()
+    sign_in_browser(page, make_member(display_name="someone-else"))
+    page.goto(article_url)
+    page.get_by_role("link", name="Add a comment").click()
+
+    expect(page.get_by_label("Your comment")).to_have_value("")
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+RING = """element => {
+  element.focus();
+  const style = getComputedStyle(element);
+  let under = element, background = "rgba(0, 0, 0, 0)";
+  while (under && background === "rgba(0, 0, 0, 0)") {
+    background = getComputedStyle(under).backgroundColor;
+    under = under.parentElement;
+  }
+  return {style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          color: style.outlineColor, background: background,
+          focus: getComputedStyle(document.documentElement).getPropertyValue("--focus")};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("what", ["control", "highlighted item"])
+def test_focus_on_a_post_shows_a_ring_that_stands_out(page, live_server, argument, scheme, what):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + argument.get_absolute_url())
+    item = page.locator(f"#post-{argument.pk}")
+    page.keyboard.press("Tab")  # keyboard use: what :focus-visible is for
+    if what == "control":
+        target = item.get_by_role("link", name="Reply to this rebuttal")
+    else:
+        item.evaluate("element => element.setAttribute('tabindex', '-1')")
+        target = item
+
+    ring = target.evaluate(RING)
+
+    assert ring["style"] == "solid"
+    assert ring["width"] >= 2
+    assert _contrast(ring["color"], ring["background"]) >= 3
+    focus = page.evaluate(
+        "value => { const probe = document.createElement('i'); probe.style.color = value;"
+        " document.body.append(probe); const c = getComputedStyle(probe).color;"
+        " probe.remove(); return c; }",
+        ring["focus"].strip(),
+    )
+    assert ring["color"] == focus
