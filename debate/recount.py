@@ -39,6 +39,7 @@ Recount = Callable[..., list[Correction]]
 COUNTER_FAMILIES: tuple[str, ...] = (
     "debate.vote_counters.votes_recount",
     "debate.discussion_counters.posts_recount",
+    "debate.judging_counters.judging_recount",
 )
 
 
