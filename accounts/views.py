@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from debate.judging import minds_changed_by
 from debate.models import Post
 from debate.siteurl import site_domain
 
@@ -52,7 +53,8 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_profile.html", {"member": member, "page": page})
+    context = {"member": member, "page": page, "minds_changed": minds_changed_by(member)}
+    return render(request, "accounts/user_profile.html", context)
 
 
 @login_required
