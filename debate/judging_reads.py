@@ -15,8 +15,9 @@ MOST_CREDITED = 3
 # Four parts, told apart by `part`: 0 the counter (at most one row), 1 the rebuttals, 2 the
 # switch, 3 the post counts. Every value is a parameter.
 _SQL = """
-    SELECT 0 AS part, j.members_switched AS n, NULL AS id, NULL AS label, NULL AS name,
-           NULL AS position_id
+    SELECT 0 AS part, j.members_switched AS n, CAST(NULL AS BIGINT) AS id,
+           CAST(NULL AS VARCHAR(200)) AS label, CAST(NULL AS VARCHAR(200)) AS name,
+           CAST(NULL AS BIGINT) AS position_id
     FROM debate_articlejudging j WHERE j.article_id = %s
     UNION ALL
     SELECT * FROM (
@@ -29,12 +30,16 @@ _SQL = """
     ) AS credited
     UNION ALL
     SELECT * FROM (
-        SELECT 2, NULL, w.id, NULL, NULL, NULL FROM debate_switch w
+        SELECT 2, CAST(NULL AS INTEGER), w.id, CAST(NULL AS VARCHAR(200)),
+               CAST(NULL AS VARCHAR(200)), CAST(NULL AS BIGINT)
+        FROM debate_switch w
         WHERE w.member_id = %s AND w.article_id = %s AND w.state = %s AND w.created_at > %s
         ORDER BY w.created_at DESC LIMIT 1
     ) AS open_switch
     UNION ALL
-    SELECT 3, c.published, NULL, NULL, NULL, c.position_id FROM debate_postcount c
+    SELECT 3, c.published, CAST(NULL AS BIGINT), CAST(NULL AS VARCHAR(200)),
+           CAST(NULL AS VARCHAR(200)), c.position_id
+    FROM debate_postcount c
     WHERE c.article_id = %s
 """
 
