@@ -1,6 +1,7 @@
 """Judging in Chromium: endorsing, switching sides and crediting the rebuttal that did it, in
 place with htmx and the same with JavaScript off; the orders; axe on all of it."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SIDE_ONE = "I find Yudkowsky & Soares more sympathetic"
 SIDE_TWO = "I find People who work on LLMs more sympathetic"
-SHOTS = Path("/tmp/judge-shots")
+# Screenshots to look at, when asked for: SCREENSHOTS_DIR=/some/dir.
+SHOTS = os.environ.get("SCREENSHOTS_DIR", "")
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def test_skipping_the_prompt_is_one_click(page, sign_in_browser, member, article
     )
     page.get_by_role("button", name=SIDE_TWO, exact=True).click()
 
-    page.get_by_role("button", name="Skip: I’d rather not say").click()
+    page.get_by_role("button", name="Skip").click()
 
     expect(page.locator("#credit-prompt")).to_contain_text("Skipped")
     assert not Credit.objects.exists()
@@ -175,5 +177,6 @@ def test_orders_work_as_links_without_javascript(nojs_page, article_url, rebutta
 
 
 def _shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    if SHOTS:
+        Path(SHOTS).mkdir(exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
