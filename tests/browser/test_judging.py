@@ -95,6 +95,7 @@ def test_switching_sides_then_crediting_in_place(
     prompt = page.locator("#credit-prompt")
     expect(prompt).to_contain_text("What changed your mind?")
     axe_clean(page)
+    prompt.scroll_into_view_if_needed()
     _shoot(page, "prompt-js-wide")
     prompt.get_by_label("Why, in a sentence").fill("The point about the *pace* of progress.")
     prompt.get_by_role("button", name="This changed my mind").first.click()
@@ -114,8 +115,10 @@ def test_switching_sides_then_crediting_without_javascript(
 
     prompt = page.locator("#credit-prompt")
     expect(prompt).to_contain_text("What changed your mind?")
+    prompt.scroll_into_view_if_needed()
     _shoot(page, "prompt-nojs-wide")
     page.set_viewport_size({"width": 390, "height": 900})
+    prompt.scroll_into_view_if_needed()
     _shoot(page, "prompt-nojs-narrow")
     prompt.get_by_role("button", name="This changed my mind").first.click()
 
