@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from . import moderation, notifications
@@ -353,6 +353,19 @@ def switch_skip(*, member, switch: Switch, now: datetime | None = None) -> None:
     with transaction.atomic():
         current = _switch_locked(member, switch.pk, now)
         Switch.objects.filter(pk=current.pk).update(state=SwitchState.SKIPPED)
+
+
+def minds_changed_subquery():
+    """`minds_changed_by` as a subquery on members (`OuterRef("pk")`), for a profile's one
+    query of its member."""
+    rows = (
+        Post.objects.filter(author_id=OuterRef("pk"), minds_changed__gt=0)
+        .order_by()
+        .values("author_id")
+        .annotate(total=Sum("minds_changed"))
+        .values("total")
+    )
+    return Subquery(rows)
 
 
 def minds_changed_by(member) -> int:
