@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from debate.discussion import reports_withdraw
+from debate.judging import endorsements_remove_all
 from debate.models import SympathyVote, VoteChange
 from debate.vote_counters import NO_VOTE, counters_move
 
@@ -15,8 +16,8 @@ def member_delete(member: User) -> None:
 
     Their sympathy votes go, and each leaves a withdrawal in the (anonymous) vote history and
     moves the vote counters, so the history and the counters still add up to the tally. Their
-    reports are withdrawn (the posts' counters follow). Their rebuttals, replies and comments
-    stay, with no author: pages show them as by "[deleted member]".
+    reports and endorsements are withdrawn (the posts' counters follow). Their rebuttals,
+    replies and comments stay, with no author: pages show them as by "[deleted member]".
     """
     # Lock the member first. A vote being cast now needs this row (its foreign-key check at
     # commit), so it either committed before the lock, and is read below and withdrawn, or
@@ -44,4 +45,5 @@ def member_delete(member: User) -> None:
             when=change.created_at,
         )
     reports_withdraw(member)
+    endorsements_remove_all(member)
     member.delete()

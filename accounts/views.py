@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from debate.judging import minds_changed_subquery
 from debate.models import Post
 from debate.siteurl import site_domain
 
@@ -30,7 +31,12 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
     if len(display_name) > DISPLAY_NAME_MAX_LENGTH or "\x00" in display_name:
         # No member has such a name, and PostgreSQL refuses NUL in a query (a 500).
         raise Http404("No member has that name.")
-    member = get_object_or_404(User, display_name__iexact=display_name, is_active=True)
+    # With the minds their rebuttals changed, summed from their own posts' counters.
+    member = get_object_or_404(
+        User.objects.annotate(minds_changed=minds_changed_subquery()),
+        display_name__iexact=display_name,
+        is_active=True,
+    )
     if member.display_name != display_name:
         # One address per member, whatever the case someone typed; not permanent, since a
         # name can change hands.
@@ -52,7 +58,8 @@ def profile(request: HttpRequest, display_name: str) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_profile.html", {"member": member, "page": page})
+    context = {"member": member, "page": page, "minds_changed": member.minds_changed or 0}
+    return render(request, "accounts/user_profile.html", context)
 
 
 @login_required

@@ -9,7 +9,10 @@ from django.utils.html import format_html
 
 from accounts.models import member_name
 
-from . import feeds
+from . import (
+    feeds,
+    judging_admin,  # noqa: F401 - registers the credits' admin
+)
 from .import_admin import ArticleImportMixin
 from .models import (
     Article,
@@ -157,8 +160,8 @@ class PostAdmin(admin.ModelAdmin):
     ordering = ("-id",)  # the newest first: what a moderator has not seen yet
     fields = (
         "kind", "article", "position", "author", "parent", "status", "status_reason",
-        "created_at", "edited_at", "deleted_at", "reply_count", "reports", "body_md",
-        "permalink", "moderation_history",
+        "created_at", "edited_at", "deleted_at", "reply_count", "reports",
+        "endorsement_count", "minds_changed", "body_md", "permalink", "moderation_history",
     )  # fmt: skip
     readonly_fields = fields
     inlines = [PostRevisionInline]

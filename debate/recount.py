@@ -40,6 +40,7 @@ COUNTER_FAMILIES: tuple[str, ...] = (
     "debate.vote_counters.votes_recount",
     "debate.discussion_counters.posts_recount",
     "debate.notifications.notifications_recount",
+    "debate.judging_counters.judging_recount",
 )
 
 

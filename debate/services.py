@@ -9,7 +9,7 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import feeds
+from . import feeds, judging
 from .feeds import ArticleRecord
 from .models import Article, Position, Stance, SympathyVote, Topic, VoteChange
 from .moderation import member_write_check
@@ -271,6 +271,7 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
                 )
                 joined = _key(position)
                 counters_move(article.pk, left=NO_VOTE, joined=joined, when=change.created_at)
+                judging.camp_move(member=member, article=article, change=change)
                 return VoteResult.CAST
         if vote is None:
             raise IntegrityError("Could not record the vote after repeated conflicts.")
@@ -287,6 +288,7 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
         counters_move(
             article.pk, left=vote.position_id, joined=_key(position), when=change.created_at
         )
+        judging.camp_move(member=member, article=article, change=change)
         vote.stance, vote.position = stance, position
         vote.save(update_fields=["stance", "position", "updated_at"])
         return VoteResult.CHANGED
@@ -305,5 +307,6 @@ def vote_withdraw(*, member, article: Article) -> VoteResult:
             from_position_id=vote.position_id,
         )
         counters_move(article.pk, left=vote.position_id, joined=NO_VOTE, when=change.created_at)
+        judging.camp_move(member=member, article=article, change=change)
         vote.delete()
         return VoteResult.WITHDRAWN

@@ -8,14 +8,18 @@ from django.urls import include, path
 from accounts.views import suspended
 
 from . import health
-from .caching import anonymous_cache, int_between, matching
+from .caching import anonymous_cache, int_between, matching, one_of
+from .judging_orders import CURSOR_PATTERN, ORDERS
 from .syndication import ArticleFeed
-from .views import articles, discussion, notifications, posting, site, voting
+from .views import articles, discussion, judging, notifications, posting, site, voting
 
 # What the polled tally sends back as `seen`: debate.sympathy.Tally.version, counts joined by "-".
 TALLY_VERSION = matching(r"[0-9]{1,10}(?:-[0-9]{1,10}){0,15}", max_length=200)
 # "Show more" continues a list below the id of the last item shown.
 POST_ID = int_between(1, 2**63 - 1)
+# The order of the sides' rebuttals, and where an ordered "Show more" continues.
+ORDER = one_of(*ORDERS)
+CURSOR = matching(CURSOR_PATTERN)
 
 debate_patterns = (
     [
@@ -23,7 +27,7 @@ debate_patterns = (
         # Production profile: anonymous visitors share a rendering for a few seconds.
         path(
             "articles/<slug:slug>/",
-            anonymous_cache(articles.article_detail),
+            anonymous_cache(articles.article_detail, query={"order": ORDER}),
             name="article_detail",
         ),
         # Sympathy voting; anonymous tally polls share the page cache too.
@@ -38,7 +42,10 @@ debate_patterns = (
         # Discussion: rebuttals of a side, comments on the article, replies in threads.
         path(
             "articles/<slug:slug>/sides/<slug:position_slug>/rebuttals/",
-            anonymous_cache(discussion.side_rebuttals, query={"before": POST_ID}),
+            anonymous_cache(
+                discussion.side_rebuttals,
+                query={"order": ORDER, "before": POST_ID, "after": CURSOR},
+            ),
             name="side_rebuttals",
         ),
         path(
@@ -84,6 +91,12 @@ debate_patterns = (
             notifications.notification_unsubscribe,
             name="notification_unsubscribe",
         ),
+        # Judging: "Convincing", and crediting the rebuttal that changed a member's mind.
+        path("posts/<int:pk>/endorse/", judging.endorse, name="endorse"),
+        path("posts/<int:pk>/credits/", judging.post_credits, name="post_credits"),
+        path("articles/<slug:slug>/changed-mind/", judging.credit_prompt, name="credit_prompt"),
+        path("articles/<slug:slug>/changed-mind/credit/", judging.credit, name="credit"),
+        path("articles/<slug:slug>/changed-mind/skip/", judging.credit_skip, name="credit_skip"),
     ],
     "debate",
 )

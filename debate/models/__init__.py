@@ -14,6 +14,15 @@ from .discussion import (
     ReportReason,
     ReportState,
 )
+from .judging import (
+    CREDIT_WINDOW,
+    ArticleJudging,
+    Credit,
+    Endorsement,
+    EndorsementTally,
+    Switch,
+    SwitchState,
+)
 from .moderation import (
     SYSTEM_ACTOR,
     ModerationAction,
@@ -42,11 +51,16 @@ from .votes import (
 
 __all__ = [
     "AGGREGATED_KINDS",
+    "CREDIT_WINDOW",
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "SYSTEM_ACTOR",
     "Article",
+    "ArticleJudging",
     "ArticleVotes",
+    "Credit",
+    "Endorsement",
+    "EndorsementTally",
     "ModerationAction",
     "ModerationRecord",
     "ModerationSettings",
@@ -67,6 +81,8 @@ __all__ = [
     "ReportState",
     "ReportedPost",
     "Stance",
+    "Switch",
+    "SwitchState",
     "SympathyVote",
     "SympathyVoteQuerySet",
     "Topic",

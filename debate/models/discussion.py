@@ -77,18 +77,19 @@ class PostQuerySet(models.QuerySet):
     # SQLite, which accepts it once each part is a subquery. Both return Posts with
     # `author_name` and `reported` (by the viewer) set, and only DISPLAY_FIELDS loaded.
 
-    def first_pages(self, article, positions, viewer, per_page: int):
-        """The newest `per_page + 1` listed rebuttals of each side and comments of the article,
-        in one query: a UNION ALL of one short index scan per list (the extra row says whether
-        there is more)."""
+    def first_pages(self, article, positions, viewer, per_page: int, order: str = "new"):
+        """The first `per_page + 1` listed rebuttals of each side, in `order` (a key of
+        SIDE_ORDERS), and the newest comments of the article, in one query: a UNION ALL of
+        one short index scan per list (the extra row says whether there is more)."""
         select, listed, params = _display_sql(viewer)
         parts, all_params = [], []
-        lists = [("p.position_id = %s", [position.pk]) for position in positions]
-        lists.append(("p.article_id = %s AND p.kind = %s", [article.pk, PostKind.COMMENT]))
-        for n, (where, where_params) in enumerate(lists):
+        lists = [("p.position_id = %s", [position.pk], order) for position in positions]
+        lists.append(("p.article_id = %s AND p.kind = %s", [article.pk, PostKind.COMMENT], "new"))
+        for n, (where, where_params, list_order) in enumerate(lists):
+            by = ", ".join(f"p.{column} DESC" for column in SIDE_ORDERS[list_order])
             parts.append(
                 f"SELECT * FROM ({select} WHERE {where} AND {listed} "  # noqa: S608
-                f"ORDER BY p.id DESC LIMIT %s) AS list_{n}"
+                f"ORDER BY {by} LIMIT %s) AS list_{n}"
             )
             all_params += [*params, *where_params, *listed_params(viewer), per_page + 1]
         return self.raw(" UNION ALL ".join(parts), all_params)
@@ -113,6 +114,15 @@ class PostQuerySet(models.QuerySet):
             return self.none()
         return self.raw(" UNION ALL ".join(parts) + " ORDER BY id", all_params)
 
+    def endorsed_by(self, viewer):
+        """Each item says whether `viewer` endorsed it (`endorsed`), as the page's reads do."""
+        if viewer is None or not viewer.is_authenticated:
+            return self.annotate(endorsed=models.Value(False))
+        from .judging import Endorsement
+
+        mine = Endorsement.objects.filter(post_id=models.OuterRef("pk"), member_id=viewer.pk)
+        return self.annotate(endorsed=models.Exists(mine))
+
     def thread_page(self, root_id: int, viewer, *, after: int = 0, limit: int):
         """The next `limit + 1` replies of a thread written after the reply `after` (the extra
         one says whether there is more), oldest first: one short index scan (root, id).
@@ -123,6 +133,13 @@ class PostQuerySet(models.QuerySet):
         replies = self.filter(root_id=root_id, pk__gt=after).exclude(hidden)
         return replies.order_by("root_id", "id")[: limit + 1]
 
+
+# The orders of a side's rebuttals: the columns, each descending, its index sorts by.
+SIDE_ORDERS = {
+    "bridging": ("bridging", "endorsement_count", "id"),
+    "top": ("endorsement_count", "id"),
+    "new": ("id",),
+}
 
 # The columns an item's rendering prints (the reads above select exactly these).
 DISPLAY_FIELDS = (
@@ -142,6 +159,9 @@ DISPLAY_FIELDS = (
     "report_count",
     "author_id",
     "status_reason",
+    "endorsement_count",
+    "bridging",
+    "minds_changed",
 )
 
 
@@ -153,14 +173,18 @@ def _display_sql(viewer, extra: str = "") -> tuple[str, str, list]:
     reported = (
         "EXISTS (SELECT 1 FROM debate_report r WHERE r.post_id = p.id AND r.reporter_id = %s)"
     )
+    endorsed = (
+        "EXISTS (SELECT 1 FROM debate_endorsement e WHERE e.post_id = p.id AND e.member_id = %s)"
+    )
     select = (
         f"SELECT p.id, {columns}, u.display_name AS author_name, "  # noqa: S608
-        f"{reported if member else '0'} AS reported{extra} "
+        f"{reported if member else '0'} AS reported, "
+        f"{endorsed if member else '0'} AS endorsed{extra} "
         "FROM debate_post p LEFT JOIN accounts_user u ON u.id = p.author_id"
     )
     listed = "(p.status = %s OR p.reply_count > 0 OR p.thread_reply_count > 0"
     listed += " OR p.author_id = %s)" if member else ")"
-    return select, listed, [viewer.pk] if member else []
+    return select, listed, [viewer.pk, viewer.pk] if member else []
 
 
 def listed_params(viewer) -> list:
@@ -229,6 +253,12 @@ class Post(RenderedMarkdown):
         default=0, help_text="Published replies anywhere in the thread (rebuttals and comments)."
     )
     report_count = models.PositiveIntegerField(default=0, help_text="Open reports.")
+    # Counters kept by debate.judging: every endorsement; the bridging score in halves (the
+    # fewest endorsements from any one side's camp, "both equally" counting half on each);
+    # the members whose switch of sides was credited to it.
+    endorsement_count = models.PositiveIntegerField(default=0, help_text="Endorsements.")
+    bridging = models.PositiveIntegerField(default=0, help_text="Bridging score, in halves.")
+    minds_changed = models.PositiveIntegerField(default=0, help_text="Changed-mind credits.")
 
     objects = PostQuerySet.as_manager()
 
@@ -263,6 +293,20 @@ class Post(RenderedMarkdown):
             models.Index(fields=["position", "-id"], name="post_side_idx"),
             # The article's comments, and its feed.
             models.Index(fields=["article", "kind", "-id"], name="post_article_kind_idx"),
+            # A side's rebuttals in the "Top" and "Bridging" orders, ties newest first.
+            models.Index(
+                fields=["position", "-endorsement_count", "-id"], name="post_side_top_idx"
+            ),
+            models.Index(
+                fields=["position", "-bridging", "-endorsement_count", "-id"],
+                name="post_side_bridging_idx",
+            ),
+            # The article's rebuttals credited most.
+            models.Index(
+                fields=["article", "-minds_changed", "-id"],
+                condition=Q(minds_changed__gt=0),
+                name="post_credited_idx",
+            ),
             # A thread in one query.
             models.Index(fields=["root", "id"], name="post_thread_idx"),
             # A member's profile and their posting limits.

@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from debate.models import MAX_REPLY_DEPTH, PostStatus
 from debate.models.discussion import THREAD_PAGE
 
+from .judging_tags import endorse_html, minds_html
+
 register = template.Library()
 
 # The statuses whose reason an author reads on their own item, and who gave it.
@@ -51,7 +53,8 @@ def _profile_url(display_name: str, prefix: str) -> str:
 class Drawer:
     """Draws items for one page: what every item shares is looked up once."""
 
-    def __init__(self, highlight=None, expanded=False):
+    def __init__(self, highlight=None, expanded=False, *, viewer_id=None, csrf="", next_url=""):
+        self.viewer_id, self.csrf, self.next_url = viewer_id, csrf, next_url
         self.prefix = get_script_prefix()
         self.patterns = _patterns(self.prefix)
         self.tz = timezone.get_current_timezone()
@@ -127,6 +130,10 @@ class Drawer:
                     parts.append(f'<p class="post__reason">{who} &ldquo;{reason}&rdquo;</p>')
             # Stored by render_markdown on save: sanitized, so safe to print as it is.
             parts.append(f'<div class="post__body prose" hx-disable>{post.body_html}</div>')
+        if published:
+            parts.append(minds_html(post))
+            parts.append(endorse_html(post, viewer_id=self.viewer_id, csrf_token=self.csrf,
+                                      next_url=self.next_url))  # fmt: skip
         if published or (mine and post.status != PostStatus.DELETED):
             parts.append('<ul class="post__actions" aria-label="Actions">')
             if published:
@@ -185,7 +192,16 @@ class Drawer:
 
 
 def _drawer(context) -> Drawer:
-    return Drawer(context.get("highlight"), context.get("expanded", False))
+    user, request = context.get("user"), context.get("request")
+    signed_in = user is not None and user.is_authenticated
+    return Drawer(
+        context.get("highlight"),
+        context.get("expanded", False),
+        viewer_id=user.pk if signed_in else None,
+        # Evaluated once for the page: every item's form carries the same token.
+        csrf=str(context.get("csrf_token", "")) if signed_in else "",
+        next_url=context.get("next_url") or (request.get_full_path() if request else ""),
+    )
 
 
 # Each returns markup built above: fixed strings, escaped values and sanitized member HTML.

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..fragments import Fragment, rendered
+from ..judging_orders import order_of
 from ..models import Article, Position
 from ..sympathy import options_for
 from .discussion import discussion_context
+from .judging import article_judging_context
 from .voting import _sympathy_context, article_votes, history_fragment, vote_panel_fragment
 
 # What the page needs of the article itself; the body, the topics and each side's card come
@@ -59,7 +61,10 @@ def article_detail(request, slug):
     cards, rest = rest[: len(sides)], rest[len(sides) :]
     context["article_content"] = article_content
     context.update(zip(("vote_panel", "history_html"), rest, strict=False))
-    context.update(discussion_context(request, article, context["options"]))
+    order = order_of(request.GET.get("order"))
+    context.update(article_judging_context(request, article, order))
+    counts = context.pop("post_counts")
+    context.update(discussion_context(request, article, context["options"], order, counts))
     for entry, card in zip(context["discussion_sides"], cards, strict=True):
         entry["card"] = card
     return render(request, "debate/article_detail.html", context)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import discussion
+from .. import judging_orders as orders
 from ..forms import PostForm
 from ..models import Article, Post, PostKind, PostStatus, Report
 from ..models.discussion import THREAD_PAGE
@@ -33,6 +34,7 @@ class Listing:
     posts: list = field(default_factory=list)
     more_before: int | None = None
     count: int = 0
+    more_query: str = ""  # where "Show more" continues an ordered list (judging_orders)
 
 
 def _viewer(request):
@@ -102,15 +104,17 @@ def _with_replies(request, roots) -> None:
     _attach_replies(roots, replies)
 
 
-def discussion_context(request, article, options) -> dict:
+def discussion_context(request, article, options, order: str = "new", counts=None) -> dict:
     """The article page's discussion: each side's first rebuttals, the first comments, each
     with its first replies, and the counts: three queries (four for a member) whatever their
     number."""
     viewer = _viewer(request)
     now = timezone.now()
     sides = [option for option in options if option.position is not None]
-    counts = {row.position_id: row.published for row in article.post_counts.all()}
-    top = list(Post.objects.first_pages(article, [o.position for o in sides], viewer, PER_PAGE))
+    if counts is None:  # the article page reads them with judging's query
+        counts = {row.position_id: row.published for row in article.post_counts.all()}
+    positions = [o.position for o in sides]
+    top = list(Post.objects.first_pages(article, positions, viewer, PER_PAGE, order))
     _decorate(top, request, now)
     listings = {o.position.pk: Listing(count=counts.get(o.position.pk, 0)) for o in sides}
     comments = Listing(count=counts.get(None, 0))
@@ -119,9 +123,13 @@ def discussion_context(request, article, options) -> dict:
         listing.posts.append(post)
     shown = []
     for listing in [*listings.values(), comments]:
+        if listing is not comments:
+            listing.posts.sort(key=orders.sort_key(order))
         if len(listing.posts) > PER_PAGE:
             listing.posts = listing.posts[:PER_PAGE]
             listing.more_before = listing.posts[-1].pk
+            if listing is not comments:
+                listing.more_query = orders.more_query(order, listing.posts[-1])
         shown.extend(listing.posts)
     _with_replies(request, shown)
     comments.compose = _compose_for(article, PostKind.COMMENT)
@@ -144,18 +152,24 @@ def discussion_context(request, article, options) -> dict:
     return {"discussion_sides": entries, "comments": comments}
 
 
-def _next_page(request, queryset):
+def _next_page(request, queryset, order: str = "new"):
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
         before = None
     if before is not None:
         queryset = queryset.filter(pk__lt=before)
+    cursor = orders.parse_cursor(order, request.GET.get("after"))
+    if cursor is not None and order != "new":
+        queryset = queryset.filter(orders.after(order, cursor))
     viewer = _viewer(request)
-    posts = list(queryset.listed_for(viewer).for_display().order_by("-id")[: PER_PAGE + 1])
+    listed = queryset.listed_for(viewer).for_display().endorsed_by(viewer)
+    posts = list(listed.order_by(*orders.order_by(order))[: PER_PAGE + 1])
     listing = Listing(posts=posts[:PER_PAGE])
     if len(posts) > PER_PAGE:
         listing.more_before = listing.posts[-1].pk
+        if order != "new" or "order" in request.GET:
+            listing.more_query = orders.more_query(order, listing.posts[-1])
     reported = _reported_by(viewer, [post.pk for post in listing.posts])
     _decorate(listing.posts, request, timezone.now(), reported)
     _with_replies(request, listing.posts)
@@ -176,10 +190,12 @@ def _side(article, position_slug):
 
 @require_safe
 def side_rebuttals(request, slug, position_slug):
-    """A side's rebuttals after `?before=<id>`: "Show more", in place or as a page."""
+    """A side's rebuttals after `?before=<id>` (newest first) or, in another `?order=`, after
+    the cursor `?after=`: "Show more", in place or as a page."""
     article = _article(slug)
     side = _side(article, position_slug)
-    listing = _next_page(request, Post.objects.filter(position=side.position))
+    order = orders.order_of(request.GET.get("order"), default="new")
+    listing = _next_page(request, Post.objects.filter(position=side.position), order)
     context = {
         "article": article,
         "side": side,
@@ -212,12 +228,12 @@ def _after(request) -> int | None:
         return None
 
 
-def _ancestors(post) -> list:
+def _ancestors(post, viewer) -> list:
     """The replies above a reply in its thread (threads are three deep: at most two)."""
     found = []
     parent_id = post.parent_id if post.depth >= 2 else None
     while parent_id is not None and len(found) < 2:
-        parent = Post.objects.for_display().filter(pk=parent_id).first()
+        parent = Post.objects.for_display().endorsed_by(viewer).filter(pk=parent_id).first()
         if parent is None or parent.depth < 1:
             break
         found.append(parent)
@@ -237,10 +253,12 @@ def _thread(request, post, after=None):
         if post.kind == PostKind.REPLY:
             earlier = Post.objects.filter(root_id=root_id, pk__lt=post.pk)[:THREAD_PAGE]
             if earlier.count() >= THREAD_PAGE:
-                after, above = post.pk - 1, _ancestors(post)
-    root = Post.objects.for_display().get(pk=root_id)
+                after, above = post.pk - 1, _ancestors(post, viewer)
+    root = Post.objects.for_display().endorsed_by(viewer).get(pk=root_id)
     page = list(
-        Post.objects.for_display().thread_page(root_id, viewer, after=after, limit=THREAD_PAGE)
+        Post.objects.for_display()
+        .endorsed_by(viewer)
+        .thread_page(root_id, viewer, after=after, limit=THREAD_PAGE)
     )
     more_after = page[THREAD_PAGE - 1].pk if len(page) > THREAD_PAGE else None
     page = page[:THREAD_PAGE]

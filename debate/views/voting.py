@@ -178,10 +178,14 @@ def vote(request, slug):
         context = {"article": article, "error": error}
         return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
     option = form.cleaned_data["choice"]
-    services.vote_cast(member=request.user, article=article, position=option.position)
+    result = services.vote_cast(member=request.user, article=article, position=option.position)
     if request.htmx:
         announcement = f"Vote counted: {option.action}."
-        return _vote_panel(request, votes, chosen=option, announcement=announcement)
+        # A switch of sides: the panel loads "What changed your mind?" by a request of its own.
+        switched = result == services.VoteResult.CHANGED
+        return _vote_panel(
+            request, votes, chosen=option, announcement=announcement, switched=switched
+        )
     return _back_to_the_panel(article)
 
 

@@ -28,7 +28,7 @@ HOSTILE = """<script>alert(1)</script>
 """
 HOSTILE_NAME = "<img src=x onerror=alert(6)>"
 SITE_HTMX = {"hx-get", "hx-post", "hx-target", "hx-swap", "hx-swap-oob", "hx-disable",
-             "hx-headers", "hx-trigger", "hx-include", "hx-select"}  # fmt: skip
+             "hx-headers", "hx-trigger", "hx-include", "hx-select", "hx-push-url"}  # fmt: skip
 
 
 class Dangers(HTMLParser):

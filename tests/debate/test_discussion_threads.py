@@ -80,10 +80,10 @@ def test_the_permalink_shows_the_whole_thread_with_the_item_highlighted(client, 
 def test_show_more_continues_each_side_where_the_page_stopped(client, make_post, article, side_one):
     posts = [make_post(position=side_one) for _ in range(25)]
 
-    page = html_of(client.get(article.get_absolute_url()))
+    page = html_of(client.get(f"{article.get_absolute_url()}?order=new"))
     assert page.count('class="post post--rebuttal') == 20
-    more = f"/articles/a-debate/sides/side-one/rebuttals/?before={posts[5].pk}"
-    assert f'href="{more}"' in page
+    more = f"/articles/a-debate/sides/side-one/rebuttals/?order=new&before={posts[5].pk}"
+    assert f'href="{more.replace("&", "&amp;")}"' in page
 
     rest = html_of(client.get(more))
     shown = {p.pk for p in posts if f'id="post-{p.pk}"' in rest}

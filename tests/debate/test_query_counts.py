@@ -98,6 +98,8 @@ def test_tally_and_chart(client, article, one_vote):
 def test_htmx_vote(member_client, article, one_vote):
     url = reverse("debate:vote", args=[article.slug])
     member_client.post(url, {"choice": "side-two"})  # the rows of today exist from here on
+    member_client.post(url, {"choice": "side-one"})  # and the member's first switch is past
+    member_client.post(url, {"choice": "side-two"})
     few = queries(lambda: member_client.post(url, {"choice": "side-one"}, **HTMX))
     grow_history_to_10_000(article)
 
