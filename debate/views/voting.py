@@ -3,7 +3,6 @@
 import logging
 from http import HTTPStatus
 
-from allauth.core import ratelimit
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from ..forms import VoteForm
 from ..fragments import Fragment, digest, rendered
 from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
+from ..vote_limit import vote_allowed
 from .common import HttpResponseSeeOther, member_required
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
     the page cache degrades the same way, and a vote matters more than the limit.
     """
     try:
-        if ratelimit.consume(request, action="vote", user=request.user):
+        if vote_allowed(request):
             return None
     except (RedisConnectionError, RedisTimeoutError) as error:
         logger.warning("vote rate limit unavailable, letting the vote through: %s", error)

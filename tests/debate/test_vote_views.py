@@ -404,6 +404,58 @@ def test_withdrawals_count_against_the_same_limit(member_client, member, article
     assert SympathyVote.objects.filter(member=member).count() == 1
 
 
+def test_voting_faster_than_the_limit_through_redis_is_refused_with_429(
+    member_client, member, article, redis_cache
+):
+    choices = ["side-one", "side-two"]
+    for n in range(VOTES_PER_MINUTE):
+        assert member_client.post(vote_url(article), {"choice": choices[n % 2]}).status_code == (
+            HTTPStatus.SEE_OTHER
+        )
+
+    response = member_client.post(vote_url(article), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert SympathyVote.objects.get(member=member).stance == Stance.POSITION
+
+
+def test_the_limit_through_redis_is_per_member(
+    member_client, article, make_member, redis_cache, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "vote": "1/m/user"}
+    member_client.post(vote_url(article), {"choice": "both"})
+    other = Client()
+    other.force_login(make_member())
+
+    response = other.post(vote_url(article), {"choice": "side-one"})
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+
+
+def test_the_limit_through_redis_is_checked_in_one_round_trip(
+    member_client, article, redis_cache, monkeypatch
+):
+    from redis import Redis
+
+    commands = []
+    execute = Redis.execute_command
+
+    def counting(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counting)
+    monkeypatch.setattr("debate.vote_limit._script", None)
+    member_client.post(vote_url(article), {"choice": "both"})  # loads the script once
+    commands.clear()
+
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    assert [c for c in commands if c in {"EVALSHA", "EVAL", "GET", "SET", "ADD", "DEL"}] == [
+        "EVALSHA"
+    ]
+
+
 def test_votes_still_count_when_the_cache_holding_the_limit_does_not_answer(
     member_client, member, article, settings
 ):
