@@ -16,13 +16,14 @@ POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
 
 
 @contextmanager
-def _prepared_cursor():
-    """A cursor whose query PostgreSQL plans once per connection, not once per request.
+def prepared_cursor():
+    """A cursor whose queries PostgreSQL plans once per connection, not once per request.
 
     Django's psycopg cursors bind parameters on the client and turn prepared statements off
     (for connection poolers), so PostgreSQL plans every query anew; for the five-table join of
-    `VoteCount.objects.page` that costs several times its execution. This one statement is
-    prepared on the server instead (psycopg does so on the protocol level, which PgBouncer
+    `VoteCount.objects.page` that costs several times its execution. The few statements that
+    every vote and page view runs (that one, the vote's counter moves) are prepared on the
+    server instead (psycopg does so on the protocol level, which PgBouncer
     1.21+ supports in transaction mode too). Wrapped like Django's own cursors, so it is
     logged and counted.
     """
@@ -216,7 +217,7 @@ class VoteCountQuerySet(models.QuerySet):
             WHERE a.slug = %s
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
-        with _prepared_cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, [member_id, slug])
             rows = cursor.fetchall()
         if not rows:

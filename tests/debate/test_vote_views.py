@@ -315,10 +315,31 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
     # Savepoints count here: the test runs inside a transaction, which also keeps the
     # counters from remembering their rows (that happens on commit), so the two
     # INSERT ... ON CONFLICT DO NOTHING that make sure of them run on every vote here.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_htmx_vote_answers_the_tally_its_own_update_returned_without_reading_it_again(
+    member_client, article, side_one, cast_votes
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast_votes(side_one, side_one)
+    with CaptureQueriesContext(connection) as captured:
+        response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
+
+    counters = [q["sql"].split()[0] for q in captured.captured_queries]
+    counters = [
+        verb
+        for verb, query in zip(counters, captured.captured_queries, strict=True)
+        if "debate_votecount" in query["sql"] and verb != "INSERT"
+    ]
+    # The page's one query, then the move: nothing reads the counters after the write.
+    assert counters == ["SELECT", "UPDATE"]
+    assert "3 members have voted." in response.content.decode()
 
 
 def test_htmx_vote_answers_without_the_chart_and_tells_the_page_it_moved(member_client, article):
