@@ -234,7 +234,7 @@ def _key(position: Position | None) -> int | None:
 
 def _vote_locked(member, article: Article) -> SympathyVote | None:
     """The member's vote on the article, locked until the transaction ends (None if none)."""
-    return SympathyVote.objects.select_for_update().filter(member=member, article=article).first()
+    return SympathyVote.objects.locked(member.pk, article.pk)
 
 
 def vote_cast(*, member, article: Article, position: Position | None) -> VoteResult:

@@ -17,17 +17,18 @@ move of a day). `votes_recount` creates any that are missing when it repairs.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date, datetime
-from functools import reduce
-from operator import or_
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .models import Article, Position, Stance, SympathyVote, VoteChange, VoteCount, VoteDay
+from .models.votes import prepared_cursor
 from .recount import Correction
 
 
@@ -52,16 +53,6 @@ def key_of(stance: str, position_id: int | None) -> Key | _NoVote:
     return position_id if stance == Stance.POSITION else None
 
 
-def _is_option(key: Key) -> Q:
-    return Q(position__isnull=True) if key is None else Q(position_id=key)
-
-
-def _one_if(key: Key | _NoVote) -> Case | Value:
-    if key is NO_VOTE:
-        return Value(0)
-    return Case(When(_is_option(key), then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
 def counters_move(
     article_id: int, *, left: Key | _NoVote, joined: Key | _NoVote, when: datetime
 ) -> None:
@@ -69,27 +60,90 @@ def counters_move(
 
     Casting is a move from NO_VOTE, withdrawing a move to it. The counters are locked from
     here to the end of the caller's transaction, always in the same order (VoteCount, then
-    VoteDay), which is also the order `votes_recount` locks them in.
+    VoteDay), which is also the order `votes_recount` locks them in. The article's counters
+    as this move left them are handed to whoever is `watching` (the vote's answer shows them).
     """
     if left == joined:
         return
     touched = [key for key in (left, joined) if key is not NO_VOTE]
     day = timezone.localdate(when)
-    same_options = Q(article_id=article_id) & reduce(or_, (_is_option(key) for key in touched))
+    moves = _move_parameters(left, joined)
 
     _rows_ensure(VoteCount, article_id, None, touched)
-    counted = VoteCount.objects.filter(same_options).update(
-        votes=F("votes") + _one_if(joined) - _one_if(left), changes=F("changes") + 1
-    )
+    # Every option's row, so that the answer is the whole tally, all of it locked: with an
+    # option on each side of a move, two votes on an article always share a row anyway.
+    with prepared_cursor() as cursor:
+        cursor.execute(_COUNT_MOVE_SQL, [*moves, *moves, article_id])
+        counters = cursor.fetchall()
     _rows_ensure(VoteDay, article_id, day, touched)
-    rolled_up = VoteDay.objects.filter(same_options, day=day).update(
-        gained=F("gained") + _one_if(joined), lost=F("lost") + _one_if(left)
-    )
-    if counted != len(touched) or rolled_up != len(touched):
+    with prepared_cursor() as cursor:
+        on_day = connection.ops.adapt_datefield_value(day)
+        cursor.execute(_DAY_MOVE_SQL, [*moves, article_id, on_day, *moves])
+        rolled_up = cursor.rowcount
+    counted = {position_id for position_id, _, _ in counters}
+    if not counted.issuperset(touched) or rolled_up != len(touched):
         # Only if a row vanished (its article or position deleted meanwhile): the vote fails
         # and rolls back rather than leave the counters behind the votes.
         _known_rows.clear()
         raise IntegrityError(f"vote counters of article {article_id} are missing rows")
+    if getattr(_watched, "article_id", None) == article_id:
+        _watched.counters = counters
+
+
+def _move_parameters(left: Key | _NoVote, joined: Key | _NoVote) -> list:
+    """(joined?, joined, left?, left): one statement text for every kind of move."""
+    return [
+        joined is not NO_VOTE,
+        None if joined is NO_VOTE else joined,
+        left is not NO_VOTE,
+        None if left is NO_VOTE else left,
+    ]
+
+
+# Null-safe comparisons, since "both equally" is position NULL. Raw SQL, prepared once per
+# connection on PostgreSQL: the ORM would compile the same CASE expressions on every vote.
+_JOINED = "(%s AND position_id IS NOT DISTINCT FROM %s)"
+_LEFT = "(%s AND position_id IS NOT DISTINCT FROM %s)"
+_COUNT_MOVE_SQL = f"""
+    UPDATE {VoteCount._meta.db_table}
+    SET votes = votes + CASE WHEN {_JOINED} THEN 1 ELSE 0 END
+                      - CASE WHEN {_LEFT} THEN 1 ELSE 0 END,
+        changes = changes + CASE WHEN {_JOINED} OR {_LEFT} THEN 1 ELSE 0 END
+    WHERE article_id = %s
+    RETURNING position_id, votes, changes
+"""  # noqa: S608 - the table name from the model, values as parameters
+_DAY_MOVE_SQL = f"""
+    UPDATE {VoteDay._meta.db_table}
+    SET gained = gained + CASE WHEN {_JOINED} THEN 1 ELSE 0 END,
+        lost = lost + CASE WHEN {_LEFT} THEN 1 ELSE 0 END
+    WHERE article_id = %s AND day = %s AND ({_JOINED} OR {_LEFT})
+"""  # noqa: S608 - the table name from the model, values as parameters
+
+_watched = threading.local()
+
+
+@contextmanager
+def watching(article_id: int):
+    """The article's counters as a vote's move inside the block left them (None if no move).
+
+        with watching(article.pk) as moved:
+            vote_cast(...)
+        moved.counters  # [(position id or None, votes, changes), ...] or None
+
+    Read back from the UPDATE that moved them (RETURNING), so the answer to a vote needs no
+    second read; and it is the state the vote's own transaction committed, all rows locked.
+    """
+    moved = _Moved()
+    _watched.article_id, _watched.counters = article_id, None
+    try:
+        yield moved
+    finally:
+        moved.counters = _watched.counters
+        _watched.article_id = _watched.counters = None
+
+
+class _Moved:
+    counters: list[tuple[int | None, int, int]] | None = None
 
 
 def _rows_ensure(model, article_id: int, day: date | None, keys: Iterable[Key]) -> None:

@@ -5,3 +5,7 @@ tests of the baselines ask for bench.urls."""
 from bench.settings import *  # noqa: F403
 
 ROOT_URLCONF = "debate.urls"
+
+# Tests serve static files from the apps' folders. A `staticfiles/` left by `make serve` or
+# `bench/run` would otherwise be scanned by WhiteNoise at every test client's first request.
+STATIC_ROOT = BASE_DIR / "tests" / "no-staticfiles"  # noqa: F405

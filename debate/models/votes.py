@@ -16,13 +16,14 @@ POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
 
 
 @contextmanager
-def _prepared_cursor():
-    """A cursor whose query PostgreSQL plans once per connection, not once per request.
+def prepared_cursor():
+    """A cursor whose queries PostgreSQL plans once per connection, not once per request.
 
     Django's psycopg cursors bind parameters on the client and turn prepared statements off
     (for connection poolers), so PostgreSQL plans every query anew; for the five-table join of
-    `VoteCount.objects.page` that costs several times its execution. This one statement is
-    prepared on the server instead (psycopg does so on the protocol level, which PgBouncer
+    `VoteCount.objects.page` that costs several times its execution. The few statements that
+    every vote and page view runs (that one, the vote's counter moves) are prepared on the
+    server instead (psycopg does so on the protocol level, which PgBouncer
     1.21+ supports in transaction mode too). Wrapped like Django's own cursors, so it is
     logged and counted.
     """
@@ -73,6 +74,25 @@ class SympathyVoteQuerySet(models.QuerySet):
         """The member's vote on the article, as a queryset of at most one row."""
         return self.filter(member=member, article=article)
 
+    def locked(self, member_id: int, article_id: int):
+        """The member's vote on the article, locked until the transaction ends; None if none.
+
+        Every vote runs this first: one prepared statement (see `prepared_cursor`) instead of
+        the ORM's `select_for_update().filter().first()`, compiled anew on every vote.
+        """
+        with prepared_cursor() as cursor:
+            # SQLite has no FOR UPDATE: it serialises writers by itself (see settings).
+            lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+            cursor.execute(_LOCKED_VOTE_SQL + lock, [member_id, article_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = _converted(VOTE_FIELDS, self.model, row)
+        return self.model.from_db(self.db, list(VOTE_FIELDS), values)
+
+
+VOTE_FIELDS = ("id", "member_id", "article_id", "stance", "position_id", "created_at", "updated_at")
+
 
 class SympathyVote(models.Model):
     member = models.ForeignKey(
@@ -102,6 +122,11 @@ class SympathyVote(models.Model):
     def __str__(self) -> str:
         return f"{self.member} on {self.article}: {self.position or 'both equally'}"
 
+
+_LOCKED_VOTE_SQL = f"""
+    SELECT {", ".join(VOTE_FIELDS)} FROM {SympathyVote._meta.db_table}
+    WHERE member_id = %s AND article_id = %s
+"""  # noqa: S608 - names from the model, values as parameters
 
 MOVE_FIELDS = ("from_stance", "from_position_id", "to_stance", "to_position_id")
 
@@ -216,7 +241,7 @@ class VoteCountQuerySet(models.QuerySet):
             WHERE a.slug = %s
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
-        with _prepared_cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, [member_id, slug])
             rows = cursor.fetchall()
         if not rows:

@@ -3,7 +3,6 @@
 import logging
 from http import HTTPStatus
 
-from allauth.core import ratelimit
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,8 @@ from ..forms import VoteForm
 from ..fragments import Fragment, digest, rendered
 from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
+from ..vote_counters import watching
+from ..vote_limit import vote_allowed
 from .common import HttpResponseSeeOther, member_required
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
     the page cache degrades the same way, and a vote matters more than the limit.
     """
     try:
-        if ratelimit.consume(request, action="vote", user=request.user):
+        if vote_allowed(request):
             return None
     except (RedisConnectionError, RedisTimeoutError) as error:
         logger.warning("vote rate limit unavailable, letting the vote through: %s", error)
@@ -134,15 +135,13 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
     return response
 
 
-def _vote_panel(request, votes, *, chosen=UNKNOWN, status=HTTPStatus.OK, **extra):
+def _vote_panel(request, votes, *, chosen=UNKNOWN, status=HTTPStatus.OK, counters=None, **extra):
     """The partial an htmx vote swaps in: the panel with the tally, and nothing else.
 
-    The chart follows with a request of its own (MOVED_EVENT), so drawing it never holds up
-    the vote.
+    `counters`: as the vote's own write left them (`watching`); without them, as the request
+    found them. The chart follows with a request of its own (MOVED_EVENT), so drawing it never
+    holds up the vote.
     """
-    counters = None
-    if status == HTTPStatus.OK:  # after a write: the counters as they are now
-        counters = list(VoteCount.objects.of_article(votes.article))
     context = _sympathy_context(request, votes, chosen, counters)
     # Only this partial swaps the announcer out of band; the article page includes the same
     # template, and must not repeat it even when htmx asks for it.
@@ -178,13 +177,19 @@ def vote(request, slug):
         context = {"article": article, "error": error}
         return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
     option = form.cleaned_data["choice"]
-    result = services.vote_cast(member=request.user, article=article, position=option.position)
+    with watching(article.pk) as moved:
+        result = services.vote_cast(member=request.user, article=article, position=option.position)
     if request.htmx:
         announcement = f"Vote counted: {option.action}."
         # A switch of sides: the panel loads "What changed your mind?" by a request of its own.
         switched = result == services.VoteResult.CHANGED
         return _vote_panel(
-            request, votes, chosen=option, announcement=announcement, switched=switched
+            request,
+            votes,
+            chosen=option,
+            counters=moved.counters,
+            announcement=announcement,
+            switched=switched,
         )
     return _back_to_the_panel(article)
 
@@ -195,12 +200,14 @@ def vote_withdraw(request, slug):
     votes = article_votes(request, slug, VOTE_FIELDS)
     if limited := vote_rate_limited(request, votes.article):
         return limited
-    services.vote_withdraw(member=request.user, article=votes.article)
+    with watching(votes.article.pk) as moved:
+        services.vote_withdraw(member=request.user, article=votes.article)
     if request.htmx:
         return _vote_panel(
             request,
             votes,
             chosen=None,
+            counters=moved.counters,
             announcement="Your vote is withdrawn.",
             focus_status=True,
         )

@@ -209,3 +209,34 @@ def unread(writer):
         return writer.notifications_unread
 
     return read
+
+
+# Redis ---------------------------------------------------------------------------------------
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache in a real Redis (TEST_REDIS_URL), under a prefix of its own; a raw
+    client to look inside. Skips the test when no Redis answers."""
+    redis = pytest.importorskip("redis")
+    import uuid
+
+    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield connection
+    for key in connection.scan_iter(match=f"{prefix}:*"):
+        connection.delete(key)

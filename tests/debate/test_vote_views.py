@@ -316,10 +316,31 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
     # counters from remembering their rows (that happens on commit), so the two
     # INSERT ... ON CONFLICT DO NOTHING that make sure of them run on every vote here. One
     # more looks for the member's endorsements on the article, which follow their camp.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_htmx_vote_answers_the_tally_its_own_update_returned_without_reading_it_again(
+    member_client, article, side_one, cast_votes
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast_votes(side_one, side_one)
+    with CaptureQueriesContext(connection) as captured:
+        response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
+
+    counters = [q["sql"].split()[0] for q in captured.captured_queries]
+    counters = [
+        verb
+        for verb, query in zip(counters, captured.captured_queries, strict=True)
+        if "debate_votecount" in query["sql"] and verb != "INSERT"
+    ]
+    # The page's one query, then the move: nothing reads the counters after the write.
+    assert counters == ["SELECT", "UPDATE"]
+    assert "3 members have voted." in response.content.decode()
 
 
 def test_htmx_vote_answers_without_the_chart_and_tells_the_page_it_moved(member_client, article):
@@ -403,6 +424,58 @@ def test_withdrawals_count_against_the_same_limit(member_client, member, article
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert SympathyVote.objects.filter(member=member).count() == 1
+
+
+def test_voting_faster_than_the_limit_through_redis_is_refused_with_429(
+    member_client, member, article, redis_cache
+):
+    choices = ["side-one", "side-two"]
+    for n in range(VOTES_PER_MINUTE):
+        assert member_client.post(vote_url(article), {"choice": choices[n % 2]}).status_code == (
+            HTTPStatus.SEE_OTHER
+        )
+
+    response = member_client.post(vote_url(article), {"choice": "both"})
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert SympathyVote.objects.get(member=member).stance == Stance.POSITION
+
+
+def test_the_limit_through_redis_is_per_member(
+    member_client, article, make_member, redis_cache, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "vote": "1/m/user"}
+    member_client.post(vote_url(article), {"choice": "both"})
+    other = Client()
+    other.force_login(make_member())
+
+    response = other.post(vote_url(article), {"choice": "side-one"})
+
+    assert response.status_code == HTTPStatus.SEE_OTHER
+
+
+def test_the_limit_through_redis_is_checked_in_one_round_trip(
+    member_client, article, redis_cache, monkeypatch
+):
+    from redis import Redis
+
+    commands = []
+    execute = Redis.execute_command
+
+    def counting(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counting)
+    monkeypatch.setattr("debate.vote_limit._script", None)
+    member_client.post(vote_url(article), {"choice": "both"})  # loads the script once
+    commands.clear()
+
+    member_client.post(vote_url(article), {"choice": "side-one"})
+
+    assert [c for c in commands if c in {"EVALSHA", "EVAL", "GET", "SET", "ADD", "DEL"}] == [
+        "EVALSHA"
+    ]
 
 
 def test_votes_still_count_when_the_cache_holding_the_limit_does_not_answer(
