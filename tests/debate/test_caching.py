@@ -1,10 +1,8 @@
 """The anonymous page cache (debate/caching.py) applied to the article page."""
 
-import os
 import random
 import re
 import string
-import uuid
 from http import HTTPStatus
 
 import pytest
@@ -208,23 +206,7 @@ def test_pages_are_rendered_fresh_when_the_cache_does_not_answer(client, url, se
     assert response["X-Cache"] == "MISS"
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
-
-
-def test_anonymous_pages_are_shared_through_redis(url, settings):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-
+def test_anonymous_pages_are_shared_through_redis(url, redis_cache):
     Client().get(url)
     response = Client().get(url)
 
@@ -273,29 +255,12 @@ def test_random_host_ports_render_the_article_page_once(url, renders):
     assert [answer["X-Cache"] for answer in answers] == ["MISS"] + ["HIT"] * 49
 
 
-def test_random_query_strings_and_ports_store_one_entry_in_redis(url, settings):
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    try:
-        for n in range(50):
-            Client().get(f"{url}?x={n}", HTTP_HOST=f"testserver:{1000 + n}", follow=True)
+def test_random_query_strings_and_ports_store_one_entry_in_redis(url, redis_cache, settings):
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for n in range(50):
+        Client().get(f"{url}?x={n}", HTTP_HOST=f"testserver:{1000 + n}", follow=True)
 
-        assert len(list(connection.scan_iter(match=f"{prefix}:*anonymous-page*"))) == 1
-    finally:
-        for key in connection.scan_iter(match=f"{prefix}:*"):
-            connection.delete(key)
+    assert len(list(redis_cache.scan_iter(match=f"{prefix}:*anonymous-page*"))) == 1
 
 
 def test_the_page_rendered_for_the_cache_carries_no_visitors_query(url):
