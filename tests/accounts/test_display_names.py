@@ -295,7 +295,8 @@ def before_the_rule():
     """The database as it was before the lookalike rule, with its model to add members, and a
     way to run the rest of the migrations; it is brought back to the latest afterwards."""
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("accounts")
+    # Every app's latest: going back unapplies the other apps' migrations that depend on these.
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(BEFORE)
     executor.loader.build_graph()
     member_model = executor.loader.project_state(BEFORE[0]).apps.get_model("accounts", "User")
