@@ -44,23 +44,6 @@ def argument(seed_article, make_post, make_member):
     return first
 
 
-@pytest.fixture
-def article_url(live_server, seed_article):
-    return live_server.url + seed_article.get_absolute_url()
-
-
-@pytest.fixture
-def member_page(page, sign_in_browser, member):
-    return sign_in_browser(page, member)
-
-
-@pytest.fixture
-def nojs_page(browser, sign_in_browser, member):
-    context = browser.new_context(java_script_enabled=False)
-    yield sign_in_browser(context.new_page(), member)
-    context.close()
-
-
 def test_member_rebuts_a_side_with_a_preview_in_place(member_page, article_url, argument, member):
     page = member_page
     page.goto(article_url)

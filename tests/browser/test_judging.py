@@ -20,11 +20,6 @@ SHOTS = os.environ.get("SCREENSHOTS_DIR", "")
 
 
 @pytest.fixture
-def article_url(live_server, seed_article):
-    return live_server.url + seed_article.get_absolute_url()
-
-
-@pytest.fixture
 def rebuttals(make_post, seed_article):
     """A rebuttal of each side, by another member."""
     one, two = list(seed_article.positions.order_by("order"))[:2]
@@ -32,13 +27,6 @@ def rebuttals(make_post, seed_article):
         make_post(position=one, body="The first side overstates how fast *capabilities* grow."),
         make_post(position=two, body="The second side forgets that the labs themselves warn."),
     )
-
-
-@pytest.fixture
-def nojs_page(browser, sign_in_browser, member):
-    context = browser.new_context(java_script_enabled=False)
-    yield sign_in_browser(context.new_page(), member)
-    context.close()
 
 
 def axe_clean(page):
