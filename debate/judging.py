@@ -35,7 +35,7 @@ from .models import (
     VoteChange,
 )
 from .models.judging import CREDIT_WINDOW, REASON_MAX_LENGTH
-from .vote_counters import NO_VOTE, key_of
+from .vote_counters import NO_VOTE, CampState, key_of
 
 ENDORSABLE = (PostKind.REBUTTAL, PostKind.REPLY)
 ELIGIBLE_AGE = timedelta(days=1)
@@ -220,12 +220,23 @@ def endorsements_remove_all(member) -> int:
 # Votes: camps move, switches are recorded ---------------------------------------------------
 
 
-def camp_move(*, member, article, change: VoteChange) -> None:
+def camp_move(*, member, article, change: VoteChange, known: CampState | None = None) -> None:
     """The member's vote on `article` moved as `change` says (inside the vote's transaction):
     their endorsements there follow it to the new camp, and a change from one choice to
-    another is recorded as a switch, which the member may credit to a rebuttal."""
+    another is recorded as a switch, which the member may credit to a rebuttal.
+
+    `known`: what the vote's own statement read of the member's endorsements and switches
+    there, after its lock (`vote_counters.vote_move`); None: read them here."""
     left = key_of(change.from_stance, change.from_position_id)
     joined = key_of(change.to_stance, change.to_position_id)
+    if known is None or known.endorsed:
+        _endorsements_move(member, article, left, joined)
+    if left is not NO_VOTE and joined is not NO_VOTE and left != joined:
+        latest = _UNKNOWN if known is None else known.latest_switch
+        _switch_record(member, article, change, left, joined, latest)
+
+
+def _endorsements_move(member, article, left, joined) -> None:
     rows = list(
         Endorsement.objects.filter(member=member, article=article).values_list(
             "post_id", "eligible"
@@ -238,20 +249,27 @@ def camp_move(*, member, article, change: VoteChange) -> None:
             _tallies_move(eligible, left, -1)
             _tallies_move(eligible, joined, +1)
             bridging_refresh(eligible)
-    if left is not NO_VOTE and joined is not NO_VOTE and left != joined:
-        _switch_record(member, article, change, left, joined)
 
 
-def _switch_record(member, article, change, left, joined) -> Switch:
-    latest = (
-        Switch.objects.filter(member=member, article=article)
-        .order_by("-created_at", "-id")
-        .values_list("pk", "state")
-        .first()
-    )
+_UNKNOWN = object()
+
+
+def _switch_record(member, article, change, left, joined, latest=_UNKNOWN) -> Switch:
+    """Record the switch; `latest`: the (id, state) of the member's latest switch on the
+    article (None: they have none), read here when not given."""
+    if latest is _UNKNOWN:
+        latest = (
+            Switch.objects.filter(member=member, article=article)
+            .order_by("-created_at", "-id")
+            .values_list("pk", "state")
+            .first()
+        )
     if latest is not None and latest[1] == SwitchState.OPEN:
         # A newer switch supersedes an open one: the prompt asks about the latest move only.
-        Switch.objects.filter(pk=latest[0]).update(state=SwitchState.SKIPPED)
+        # Unless it was credited or skipped since it was read: the answer stands.
+        Switch.objects.filter(pk=latest[0], state=SwitchState.OPEN).update(
+            state=SwitchState.SKIPPED
+        )
     first = latest is None
     switch = Switch.objects.create(
         vote_change=change,

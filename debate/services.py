@@ -13,7 +13,7 @@ from . import feeds, judging
 from .feeds import ArticleRecord
 from .models import Article, Position, Stance, SympathyVote, Topic, VoteChange
 from .moderation import member_write_check
-from .vote_counters import NO_VOTE, counters_ensure, counters_move
+from .vote_counters import counters_ensure, vote_move
 
 
 class Outcome(StrEnum):
@@ -227,14 +227,14 @@ def _stance_of(position: Position | None) -> str:
     return Stance.BOTH if position is None else Stance.POSITION
 
 
-def _key(position: Position | None) -> int | None:
-    """How the counters name an option: the position id, None for "both equally"."""
-    return None if position is None else position.pk
-
-
 def _vote_locked(member, article: Article) -> SympathyVote | None:
     """The member's vote on the article, locked until the transaction ends (None if none)."""
     return SympathyVote.objects.locked(member.pk, article.pk)
+
+
+def _change(member, article: Article, **move) -> VoteChange:
+    """The vote's move as its history row, not saved yet: `vote_move` writes it."""
+    return VoteChange(article=article, member=member, created_at=timezone.now(), **move)
 
 
 def vote_cast(*, member, article: Article, position: Position | None) -> VoteResult:
@@ -266,31 +266,25 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
                 # winner withdrew again in between (try the insert once more).
                 vote = _vote_locked(member, article)
             else:
-                change = VoteChange.objects.create(
-                    article=article, member=member, to_stance=stance, to_position=position
-                )
-                joined = _key(position)
-                counters_move(article.pk, left=NO_VOTE, joined=joined, when=change.created_at)
-                judging.camp_move(member=member, article=article, change=change)
+                change = _change(member, article, to_stance=stance, to_position=position)
+                known = vote_move(change, None)
+                judging.camp_move(member=member, article=article, change=change, known=known)
                 return VoteResult.CAST
         if vote is None:
             raise IntegrityError("Could not record the vote after repeated conflicts.")
         if vote.stance == stance and vote.position_id == (position.pk if position else None):
             return VoteResult.UNCHANGED
-        change = VoteChange.objects.create(
-            article=article,
-            member=member,
+        change = _change(
+            member,
+            article,
             from_stance=vote.stance,
             from_position_id=vote.position_id,
             to_stance=stance,
             to_position=position,
         )
-        counters_move(
-            article.pk, left=vote.position_id, joined=_key(position), when=change.created_at
-        )
-        judging.camp_move(member=member, article=article, change=change)
         vote.stance, vote.position = stance, position
-        vote.save(update_fields=["stance", "position", "updated_at"])
+        known = vote_move(change, vote)
+        judging.camp_move(member=member, article=article, change=change, known=known)
         return VoteResult.CHANGED
 
 
@@ -300,13 +294,9 @@ def vote_withdraw(*, member, article: Article) -> VoteResult:
         vote = _vote_locked(member, article)
         if vote is None:
             return VoteResult.NOTHING_TO_WITHDRAW
-        change = VoteChange.objects.create(
-            article=article,
-            member=member,
-            from_stance=vote.stance,
-            from_position_id=vote.position_id,
+        change = _change(
+            member, article, from_stance=vote.stance, from_position_id=vote.position_id
         )
-        counters_move(article.pk, left=vote.position_id, joined=NO_VOTE, when=change.created_at)
-        judging.camp_move(member=member, article=article, change=change)
-        vote.delete()
+        known = vote_move(change, vote, withdrawn=True)
+        judging.camp_move(member=member, article=article, change=change, known=known)
         return VoteResult.WITHDRAWN

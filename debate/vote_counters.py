@@ -13,6 +13,10 @@ Rows come into being race-safely by INSERT ... ON CONFLICT DO NOTHING behind the
 unique constraints: `counters_ensure` when positions are written (the import, the admin), and
 `counters_move` itself for any row still missing (a position created another way, the first
 move of a day). `votes_recount` creates any that are missing when it repairs.
+
+`vote_move` is what a member's vote writes once its row is locked: the VoteChange, the counter
+moves and the vote itself, on PostgreSQL in one statement that also reads what
+`judging.camp_move` needs to know (`CampState`), instead of six round trips.
 """
 
 from __future__ import annotations
@@ -21,13 +25,24 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from .models import Article, Position, Stance, SympathyVote, VoteChange, VoteCount, VoteDay
+from .models import (
+    Article,
+    Endorsement,
+    Position,
+    Stance,
+    Switch,
+    SympathyVote,
+    VoteChange,
+    VoteCount,
+    VoteDay,
+)
 from .models.votes import prepared_cursor
 from .recount import Correction
 
@@ -67,19 +82,24 @@ def counters_move(
         return
     touched = [key for key in (left, joined) if key is not NO_VOTE]
     day = timezone.localdate(when)
-    moves = _move_parameters(left, joined)
+    parameters = _move_parameters(article_id, left, joined)
 
     _rows_ensure(VoteCount, article_id, None, touched)
     # Every option's row, so that the answer is the whole tally, all of it locked: with an
     # option on each side of a move, two votes on an article always share a row anyway.
     with prepared_cursor() as cursor:
-        cursor.execute(_COUNT_MOVE_SQL, [*moves, *moves, article_id])
+        cursor.execute(_COUNT_MOVE_SQL, parameters)
         counters = cursor.fetchall()
     _rows_ensure(VoteDay, article_id, day, touched)
     with prepared_cursor() as cursor:
         on_day = connection.ops.adapt_datefield_value(day)
-        cursor.execute(_DAY_MOVE_SQL, [*moves, article_id, on_day, *moves])
+        cursor.execute(_DAY_MOVE_SQL, {**parameters, "day": on_day})
         rolled_up = cursor.rowcount
+    _counters_check(article_id, touched, counters, rolled_up)
+
+
+def _counters_check(article_id: int, touched: list, counters: list, rolled_up: int) -> None:
+    """Fail the vote unless every touched row moved; hand the counters to `watching`."""
     counted = {position_id for position_id, _, _ in counters}
     if not counted.issuperset(touched) or rolled_up != len(touched):
         # Only if a row vanished (its article or position deleted meanwhile): the vote fails
@@ -90,34 +110,168 @@ def counters_move(
         _watched.counters = counters
 
 
-def _move_parameters(left: Key | _NoVote, joined: Key | _NoVote) -> list:
-    """(joined?, joined, left?, left): one statement text for every kind of move."""
-    return [
-        joined is not NO_VOTE,
-        None if joined is NO_VOTE else joined,
-        left is not NO_VOTE,
-        None if left is NO_VOTE else left,
-    ]
+def _move_parameters(article_id: int, left: Key | _NoVote, joined: Key | _NoVote) -> dict:
+    """The parameters of the move statements: one statement text for every kind of move."""
+    return {
+        "article": article_id,
+        "joins": joined is not NO_VOTE,
+        "joined": None if joined is NO_VOTE else joined,
+        "leaves": left is not NO_VOTE,
+        "left": None if left is NO_VOTE else left,
+    }
 
 
 # Null-safe comparisons, since "both equally" is position NULL. Raw SQL, prepared once per
 # connection on PostgreSQL: the ORM would compile the same CASE expressions on every vote.
-_JOINED = "(%s AND position_id IS NOT DISTINCT FROM %s)"
-_LEFT = "(%s AND position_id IS NOT DISTINCT FROM %s)"
+_JOINED = "(%(joins)s AND position_id IS NOT DISTINCT FROM %(joined)s)"
+_LEFT = "(%(leaves)s AND position_id IS NOT DISTINCT FROM %(left)s)"
 _COUNT_MOVE_SQL = f"""
     UPDATE {VoteCount._meta.db_table}
     SET votes = votes + CASE WHEN {_JOINED} THEN 1 ELSE 0 END
                       - CASE WHEN {_LEFT} THEN 1 ELSE 0 END,
         changes = changes + CASE WHEN {_JOINED} OR {_LEFT} THEN 1 ELSE 0 END
-    WHERE article_id = %s
+    WHERE article_id = %(article)s
     RETURNING position_id, votes, changes
 """  # noqa: S608 - the table name from the model, values as parameters
 _DAY_MOVE_SQL = f"""
     UPDATE {VoteDay._meta.db_table}
     SET gained = gained + CASE WHEN {_JOINED} THEN 1 ELSE 0 END,
         lost = lost + CASE WHEN {_LEFT} THEN 1 ELSE 0 END
-    WHERE article_id = %s AND day = %s AND ({_JOINED} OR {_LEFT})
+    WHERE article_id = %(article)s AND day = %(day)s AND ({_JOINED} OR {_LEFT})
 """  # noqa: S608 - the table name from the model, values as parameters
+
+
+# A vote in one statement ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampState:
+    """What `judging.camp_move` needs to know of the member's judging on the article."""
+
+    endorsed: bool  # whether they have endorsed anything there
+    latest_switch: tuple[int, str] | None  # (id, state) of their latest switch there
+
+
+def vote_move(
+    change: VoteChange, vote: SympathyVote | None, *, withdrawn: bool = False
+) -> CampState | None:
+    """Write what a member's vote does once their vote row is locked (or newly inserted).
+
+    `change` is the move, an unsaved VoteChange with its `created_at` set: it is inserted and
+    the counters move as it says (`counters_move`). `vote` is saved with its new stance and
+    position, or deleted if `withdrawn` (None: nothing to write, as for a first vote, which
+    the caller has inserted already).
+
+    On PostgreSQL all of it is one statement, which also reads the member's `CampState` for
+    `judging.camp_move`. Read there, after the vote's row lock was granted, it sees whatever a
+    request that held the lock before committed (an endorsement, a switch); read by the
+    statement that takes the lock, it would not, since that statement's snapshot predates
+    the wait. On SQLite the ORM writes it step by step, and the answer is None: `camp_move`
+    reads for itself.
+    """
+    article_id = change.article_id
+    left = key_of(change.from_stance, change.from_position_id)
+    joined = key_of(change.to_stance, change.to_position_id)
+    if connection.vendor != "postgresql":
+        change.save()
+        counters_move(article_id, left=left, joined=joined, when=change.created_at)
+        if vote is not None and withdrawn:
+            vote.delete()
+        elif vote is not None:
+            vote.save(update_fields=["stance", "position", "updated_at"])
+        return None
+
+    touched = [key for key in (left, joined) if key is not NO_VOTE]
+    _rows_ensure(VoteCount, article_id, None, touched)  # before any counter is locked
+    if vote is not None and not withdrawn:
+        vote.updated_at = change.created_at  # what auto_now would set
+    parameters = {
+        **_move_parameters(article_id, left, joined),
+        "day": timezone.localdate(change.created_at),
+        "member": change.member_id,
+        "from_stance": change.from_stance,
+        "from_position": change.from_position_id,
+        "to_stance": change.to_stance,
+        "to_position": change.to_position_id,
+        "now": change.created_at,
+        "vote": None if vote is None else vote.pk,
+        "withdrawn": withdrawn,
+        "stance": None if vote is None else vote.stance,
+        "position": None if vote is None else vote.position_id,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(_VOTE_MOVE_SQL, parameters)
+        rows = cursor.fetchall()
+    change_id, rolled_up, endorsed, switch_id, switch_state = rows[0][:5]
+    change.pk = change_id
+    change._state.adding, change._state.db = False, connection.alias
+    counters = [row[5:] for row in rows if row[6] is not None]  # none if every row is missing
+    _counters_check(article_id, touched, counters, rolled_up)
+    latest_switch = None if switch_id is None else (switch_id, switch_state)
+    return CampState(endorsed=endorsed, latest_switch=latest_switch)
+
+
+# The parts of one statement run in no guaranteed order, and all see the tables as they were
+# when it started. So:
+# - `rolled_up` counts all of `counted` first: every VoteCount row of the article is locked
+#   before any VoteDay row, the order `counters_move` and `votes_recount` lock them in.
+# - The day's rows are upserts (INSERT ... ON CONFLICT DO UPDATE) rather than the UPDATE of
+#   `counters_move`: a row another vote inserts meanwhile is invisible to an UPDATE here, but
+#   the upsert waits for it and adds to it. One upsert per unique constraint: "both equally"
+#   (position NULL) has its own.
+# - `voted` and `unvoted` write the vote's row, locked already, when their flag says so.
+# - The last columns read what `judging.camp_move` needs, by the indexes
+#   `endorsement_member_article_idx` and `switch_member_idx`.
+# One row per counter row, the other columns repeated.
+_POSITION_ID = f"CAST(%({{}})s AS {Position._meta.pk.rel_db_type(connection)})"
+_DAY_UPSERT_SQL = f"""
+        INSERT INTO {VoteDay._meta.db_table} AS d (article_id, day, position_id, gained, lost)
+        SELECT %(article)s, %(day)s, position_id, gained, lost FROM moves
+        WHERE position_id IS {{}} AND (SELECT count(*) FROM counted) > 0
+        ON CONFLICT ({{}}) WHERE position_id IS {{}}
+        DO UPDATE SET gained = d.gained + excluded.gained, lost = d.lost + excluded.lost
+        RETURNING 1"""  # noqa: S608 - the table name from the model, values as parameters
+_DAY_POSITIONS_SQL = _DAY_UPSERT_SQL.format("NOT NULL", "article_id, day, position_id", "NOT NULL")
+_DAY_BOTH_SQL = _DAY_UPSERT_SQL.format("NULL", "article_id, day", "NULL")
+_VOTE_MOVE_SQL = f"""
+    WITH change AS (
+        INSERT INTO {VoteChange._meta.db_table} (article_id, member_id, from_stance,
+            from_position_id, to_stance, to_position_id, created_at)
+        VALUES (%(article)s, %(member)s, %(from_stance)s, %(from_position)s, %(to_stance)s,
+            %(to_position)s, %(now)s)
+        RETURNING id
+    ), counted AS ({_COUNT_MOVE_SQL}
+    ), moves (position_id, gained, lost) AS (
+        SELECT {_POSITION_ID.format("joined")}, 1, 0 WHERE %(joins)s
+        UNION ALL
+        SELECT {_POSITION_ID.format("left")}, 0, 1 WHERE %(leaves)s
+    ), day_positions AS ({_DAY_POSITIONS_SQL}
+    ), day_both AS ({_DAY_BOTH_SQL}
+    ), voted AS (
+        UPDATE {SympathyVote._meta.db_table}
+        SET stance = %(stance)s, position_id = %(position)s, updated_at = %(now)s
+        WHERE id = %(vote)s AND NOT %(withdrawn)s
+    ), unvoted AS (
+        DELETE FROM {SympathyVote._meta.db_table} WHERE id = %(vote)s AND %(withdrawn)s
+    )
+    SELECT change.id,
+        (SELECT count(*) FROM day_positions) + (SELECT count(*) FROM day_both),
+        EXISTS (
+            SELECT 1 FROM {Endorsement._meta.db_table}
+            WHERE member_id = %(member)s AND article_id = %(article)s
+        ),
+        latest.id, latest.state,
+        counted.position_id, counted.votes, counted.changes
+    FROM change
+    LEFT JOIN LATERAL (
+        SELECT id, state FROM {Switch._meta.db_table}
+        WHERE member_id = %(member)s AND article_id = %(article)s
+        ORDER BY created_at DESC, id DESC
+        LIMIT 1
+    ) latest ON true
+    LEFT JOIN counted ON true
+"""  # noqa: S608 - table names from the models, values as parameters
+
 
 _watched = threading.local()
 

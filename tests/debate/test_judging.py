@@ -238,6 +238,68 @@ def test_members_switched_counts_each_member_once(veteran, article, side_one, si
     assert ArticleJudging.objects.get(article=article).members_switched == 1
 
 
+def test_a_newer_switch_supersedes_the_open_one(veteran, article, side_one, side_two):
+    member = veteran()
+    for side in (side_one, side_two, side_one):
+        vote(member, side)
+
+    switches = list(Switch.objects.order_by("created_at", "id"))
+    assert [(s.state, s.first_on_article) for s in switches] == [
+        (SwitchState.SKIPPED, True),
+        (SwitchState.OPEN, False),
+    ]
+
+
+def test_a_credited_switch_stays_credited_when_the_member_switches_again(
+    veteran, make_post, side_one, side_two
+):
+    member = veteran()
+    vote(member, side_one)
+    vote(member, side_two)
+    switch = Switch.objects.get()
+    judging.credit_give(member=member, switch=switch, post=make_post(position=side_two))
+
+    vote(member, side_one)
+
+    assert Switch.objects.get(pk=switch.pk).state == SwitchState.CREDITED
+    assert Switch.objects.latest("created_at", "id").state == SwitchState.OPEN
+
+
+def test_endorsements_made_without_a_vote_join_the_camp_of_the_first_vote(
+    veteran, make_post, article, side_one, side_two
+):
+    member, post = veteran(), make_post(position=side_two)
+    judging.endorsement_add(member=member, post=post)
+
+    vote(member, side_one)
+
+    endorsement = Endorsement.objects.get(member=member)
+    assert (endorsement.camp_stance, endorsement.camp_position) == ("position", side_one)
+    assert EndorsementTally.objects.get(post=post, position=side_one).endorsements == 1
+
+
+def test_a_vote_change_without_endorsements_reads_judging_only_in_the_votes_statement(
+    veteran, article, side_one, side_two
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the vote's one statement is PostgreSQL's; SQLite reads step by step")
+    member = veteran()
+    vote(member, side_one)
+    vote(member, side_two)  # the member's first switch is past
+
+    with CaptureQueriesContext(connection) as captured:
+        vote(member, side_one)
+
+    judging_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().startswith("SELECT")
+        and ("debate_endorsement" in query["sql"] or "debate_switch" in query["sql"])
+    ]
+    assert judging_reads == []
+    assert Switch.objects.filter(member=member).count() == 2
+
+
 @pytest.fixture
 def switched(veteran, side_one, side_two):
     """A member who moved from side one to side two, and their open switch."""

@@ -5,6 +5,7 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -313,10 +314,13 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
     cast_votes(*[side_one] * 20)
 
     # Savepoints count here: the test runs inside a transaction, which also keeps the
-    # counters from remembering their rows (that happens on commit), so the two
-    # INSERT ... ON CONFLICT DO NOTHING that make sure of them run on every vote here. One
-    # more looks for the member's endorsements on the article, which follow their camp.
-    with django_assert_max_num_queries(15):
+    # counters from remembering their rows (that happens on commit), so the
+    # INSERT ... ON CONFLICT DO NOTHING that make sure of them run on every vote here. On
+    # PostgreSQL the history row, the counters, the day's rollup and the reads for the
+    # member's endorsements and switches are the vote's one statement; SQLite takes them
+    # step by step, with one more read for the member's endorsements on the article.
+    most = 11 if connection.vendor == "postgresql" else 15
+    with django_assert_max_num_queries(most):
         response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
 
     assert response.status_code == HTTPStatus.OK
@@ -325,7 +329,6 @@ def test_htmx_vote_uses_a_constant_number_of_queries(
 def test_htmx_vote_answers_the_tally_its_own_update_returned_without_reading_it_again(
     member_client, article, side_one, cast_votes
 ):
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     cast_votes(side_one, side_one)
@@ -338,8 +341,9 @@ def test_htmx_vote_answers_the_tally_its_own_update_returned_without_reading_it_
         for verb, query in zip(counters, captured.captured_queries, strict=True)
         if "debate_votecount" in query["sql"] and verb != "INSERT"
     ]
-    # The page's one query, then the move: nothing reads the counters after the write.
-    assert counters == ["SELECT", "UPDATE"]
+    # The page's one query, then the move (on PostgreSQL part of the vote's one statement):
+    # nothing reads the counters after the write.
+    assert counters == ["SELECT", "WITH" if connection.vendor == "postgresql" else "UPDATE"]
     assert "3 members have voted." in response.content.decode()
 
 
