@@ -106,6 +106,23 @@ def test_votes_on_different_articles_are_independent(member, article, side_one):
     assert SympathyVote.objects.filter(member=member).count() == 2
 
 
+def test_a_change_of_side_is_the_lock_and_two_statements_on_postgresql(
+    member, article, side_one, side_two, django_assert_num_queries
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the vote's one statement is PostgreSQL's; SQLite writes step by step")
+    for side in (side_one, side_two):  # an open switch to supersede
+        services.vote_cast(member=member, article=article, position=side)
+
+    # In the test's transaction a savepoint and its release wrap the vote, and the counters'
+    # rows are made sure of on every vote (they are remembered only on commit). Then: the
+    # lock, the history, counters, day rollup and vote in one statement, the switch in one.
+    with django_assert_num_queries(6):
+        services.vote_cast(member=member, article=article, position=side_one)
+
+    assert SympathyVote.objects.get(member=member).position == side_one
+
+
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite serialises writers, so there is no race to lose; "
