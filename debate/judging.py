@@ -7,7 +7,8 @@ them (debate.judging_counters).
 
 The vote services call `camp_move` when a member's vote moves, so the member's endorsements
 on that article follow it from one camp's counter to the other's: a handful of statements
-whatever their number, and one indexed read for a member who has endorsed nothing there.
+whatever their number, and none for a member who has endorsed nothing there (on PostgreSQL
+the vote's own statement tells; elsewhere one indexed read does).
 """
 
 from __future__ import annotations

@@ -4,15 +4,17 @@
 or out of it; `VoteDay` holds, per (article, day, option), how many votes came and went that
 day. The tally, the home page and the history chart read these few rows instead of the votes.
 
-`counters_move` is called by every service that writes a vote's `VoteChange` (`vote_cast`,
-`vote_withdraw`, `accounts.services.member_delete`), inside its transaction, so the counters
-commit or roll back with the vote. An option's key is its position id, None for "both
-equally"; `NO_VOTE` stands for the side of a move where there was, or will be, no vote.
+Every service that writes a vote's `VoteChange` moves the counters inside its transaction, so
+they commit or roll back with the vote: `vote_cast` and `vote_withdraw` by `vote_move`,
+`accounts.services.member_delete` by `counters_move`. An option's key is its position id,
+None for "both equally"; `NO_VOTE` stands for the side of a move where there was, or will be,
+no vote.
 
 Rows come into being race-safely by INSERT ... ON CONFLICT DO NOTHING behind the tables'
 unique constraints: `counters_ensure` when positions are written (the import, the admin), and
-`counters_move` itself for any row still missing (a position created another way, the first
-move of a day). `votes_recount` creates any that are missing when it repairs.
+`counters_move` and `vote_move` themselves for any row still missing (a position created
+another way, the first move of a day; `vote_move` upserts the day's rows on PostgreSQL).
+`votes_recount` creates any that are missing when it repairs.
 
 `vote_move` is what a member's vote writes once its row is locked: the VoteChange, the counter
 moves and the vote itself, on PostgreSQL in one statement that also reads what

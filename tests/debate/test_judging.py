@@ -441,3 +441,43 @@ def test_twenty_simultaneous_endorsements_by_one_member_count_once(veteran, make
     assert Endorsement.objects.filter(post=post).count() == 1
     assert fresh(post).endorsement_count == 1
     assert EndorsementTally.objects.get(post=post, position=side_one).endorsements == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_endorsements_racing_a_members_vote_changes_all_end_in_their_camp(
+    veteran, make_post, side_one, side_two
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
+    author, member = veteran(), veteran()
+    posts = [make_post(author, position=side_two) for _ in range(10)]
+    vote(member, side_one)
+    calls = []
+    for n, post in enumerate(posts):
+        calls.append(lambda post=post: judging.endorsement_add(member=member, post=post))
+        calls.append(lambda n=n: vote(member, (side_two, side_one)[n % 2]))
+    start = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            start.wait()
+            call()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    camp = member.sympathy_votes.get().position_id
+    assert set(
+        Endorsement.objects.filter(member=member).values_list("camp_position", flat=True)
+    ) == {camp}
+    assert EndorsementTally.objects.get(post=posts[0], position_id=camp).endorsements == 1
+    assert call_command_check() == 0
