@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, models
@@ -31,18 +32,24 @@ def prepared_cursor():
         with connection.cursor() as cursor:
             yield cursor
         return
+    connection.ensure_connection()
+    raw = _preparing_cursor_class()(connection.connection)
+    try:
+        yield connection._prepare_cursor(raw)
+    finally:
+        raw.close()
+
+
+@cache
+def _preparing_cursor_class():
+    """Defined once, when first needed: psycopg is there only on PostgreSQL."""
     import psycopg
 
     class PreparingCursor(psycopg.Cursor):
         def execute(self, query, params=None, *, prepare=True, binary=None):
             return super().execute(query, params, prepare=prepare, binary=binary)
 
-    connection.ensure_connection()
-    raw = PreparingCursor(connection.connection)
-    try:
-        yield connection._prepare_cursor(raw)
-    finally:
-        raw.close()
+    return PreparingCursor
 
 
 def _converted(fields: Sequence[str], model, values) -> list:
