@@ -16,10 +16,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -36,12 +39,41 @@ def _template_digest(template_name: str) -> str:
     return digest(get_template(template_name).template.source)
 
 
+@memoize
+def drawing_digest() -> str:
+    """A digest of everything that draws pages: the site's templates and template tags.
+
+    A rendering made of many templates is keyed by it, so a deploy that changes any of them
+    renders anew.
+    """
+    root = Path(settings.BASE_DIR)
+    templates = (root / "templates").rglob("*.html")
+    sources = sorted([*templates, *(root / "debate" / "templatetags").glob("*.py")])
+    hashed = hashlib.blake2b(digest_size=8)
+    for path in sources:
+        hashed.update(path.relative_to(root).as_posix().encode())
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
+
+
 def fragment_key(template_name: str, *parts) -> str:
-    return ":".join(["fragment", template_name, _template_digest(template_name), *map(str, parts)])
+    return ":".join(
+        ["fragment", template_name, _template_digest(template_name), PLACEHOLDERS, *map(str, parts)]
+    )
+
+
+def placeholder(name: str) -> str:
+    """A marker in a stored rendering that each request replaces with its own value.
+
+    Keyed with SECRET_KEY, so that no member can write it into a post and have it replaced.
+    """
+    return f"@@{name}-{salted_hmac('fragment-placeholder', name).hexdigest()[:16]}@@"
 
 
 # Stands for the visitor's CSRF token in a stored rendering; each request puts its own in.
-CSRF_PLACEHOLDER = "@@fragment-csrf-token@@"
+CSRF_PLACEHOLDER = placeholder("csrf-token")
+# Names the placeholders in the keys of renderings: a new SECRET_KEY renders anew.
+PLACEHOLDERS = CSRF_PLACEHOLDER[-18:-2]
 
 
 @dataclass(frozen=True)
@@ -63,8 +95,12 @@ class Fragment:
         return fragment_key(self.template, *self.parts)
 
 
-def rendered(*fragments: Fragment) -> list[SafeString]:
-    """The fragments' renderings, fetched from the cache in one round trip."""
+def rendered(*fragments: Fragment, csrf_token: str | None = None) -> list[SafeString]:
+    """The fragments' renderings, fetched from the cache in one round trip.
+
+    `csrf_token`: what to put in the forms instead of the request's token (a rendering that
+    is itself shared keeps the placeholder).
+    """
     keys = [fragment.key for fragment in fragments]
     try:
         found = cache.get_many(keys)
@@ -81,7 +117,8 @@ def rendered(*fragments: Fragment) -> list[SafeString]:
                 context = {**context, "csrf_token": CSRF_PLACEHOLDER}
             html = missing[key] = str(render_to_string(fragment.template, context))
         if fragment.request is not None:
-            html = html.replace(CSRF_PLACEHOLDER, get_token(fragment.request))
+            token = csrf_token if csrf_token is not None else get_token(fragment.request)
+            html = html.replace(CSRF_PLACEHOLDER, token)
         result.append(mark_safe(html))  # noqa: S308 - our own rendering, stored as rendered
     if missing:
         try:

@@ -75,14 +75,14 @@ def test_query_count_does_not_grow_with_votes(
         client.get(article.get_absolute_url())
 
 
-def test_cached_fragments_leave_a_visitor_three_queries(
+def test_the_shared_page_leaves_a_visitor_one_query(
     client, article, many_votes, django_assert_num_queries
 ):
-    client.get(article.get_absolute_url())  # renders the article and the chart once
+    client.get(article.get_absolute_url())  # draws the page once
 
-    # The article with its options and their counters in one query, the discussion's counts
-    # and first pages in two; body, sides and chart come rendered from the fragment cache.
-    with django_assert_num_queries(3):
+    # The article with its options, their counters and the discussion's version in one query;
+    # the rest of the page comes drawn from the cache.
+    with django_assert_num_queries(1):
         client.get(article.get_absolute_url())
 
 
