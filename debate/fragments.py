@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
@@ -93,6 +95,76 @@ class Fragment:
     @property
     def key(self) -> str:
         return fragment_key(self.template, *self.parts)
+
+
+class _Recent:
+    """The renderings this process fetched or drew last, in front of the shared cache.
+
+    Safe to keep in each process because a key names everything its rendering shows: a write
+    makes a new key, never a new value under an old one. So the hottest page costs no round
+    trip to Redis. Bounded (least recently used goes first); a lock, for threaded servers.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        with self.lock:
+            self.items[key] = html
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+# A few pages (about 50 KB each) and many members' headers (about 2 KB): a few MB a process.
+recent = _Recent(size=2048)
+
+
+def stored(*keys: str | None) -> dict[str, str]:
+    """The renderings stored under `keys` (None: no key): this process's recent ones, the rest
+    from the shared cache in one round trip. A cache that does not answer has none, and the
+    caller draws them, as the page cache does."""
+    found = {}
+    missing = []
+    for key in keys:
+        if key is None:
+            continue
+        html = recent.get(key)
+        if html is None:
+            missing.append(key)
+        else:
+            found[key] = html
+    if missing:
+        try:
+            fetched = cache.get_many(missing)
+        except Exception as error:
+            logger.warning("fragment cache unavailable: %s", error)
+            fetched = {}
+        for key, html in fetched.items():
+            recent.put(key, html)
+        found.update(fetched)
+    return found
+
+
+def store(key: str, html: str) -> None:
+    recent.put(key, html)
+    try:
+        cache.set(key, html, SECONDS)
+    except Exception as error:
+        logger.warning("fragment cache unavailable: %s", error)
 
 
 def rendered(*fragments: Fragment, csrf_token: str | None = None) -> list[SafeString]:

@@ -4,7 +4,6 @@ import logging
 from functools import cache
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -16,12 +15,13 @@ from django.views.decorators.http import require_safe
 from ..fragments import (
     CSRF_PLACEHOLDER,
     PLACEHOLDERS,
-    SECONDS,
     Fragment,
     digest,
     drawing_digest,
     placeholder,
     rendered,
+    store,
+    stored,
 )
 from ..judging_orders import DEFAULT_ORDER, order_of
 from ..models import Article, Position, Switch
@@ -64,11 +64,11 @@ def article_detail(request, slug):
     context = _sympathy_context(request, votes)
     if votes.engaged:
         page = {"article": votes.article, "body": _body(request, context, order)}
-        top = _header(request, _cached(_header_key(request))) + _messages(request)
+        top = _header(request, stored(_header_key(request))) + _messages(request)
         top = mark_safe(top.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - ours
         return render(request, "debate/article_detail.html", {**page, "page_top": top})
     page_key, header_key = _page_key(request, context, order), _header_key(request)
-    found = _cached(page_key, header_key)
+    found = stored(page_key, header_key)
     html = found.get(page_key) or _shared_page(request, context, order, page_key)
     prompt = ""
     if votes.open_switch is not None:
@@ -79,24 +79,6 @@ def article_detail(request, slug):
         .replace(MEMBER_PLACEHOLDER, str(request.user.pk) if signed_in else "")
         .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
     )
-
-
-def _cached(*keys) -> dict:
-    """The stored renderings under `keys` (None: no key), in one round trip; a cache that does
-    not answer has none, and the page is drawn, as the page cache does."""
-    wanted = [key for key in keys if key is not None]
-    try:
-        return shared_cache.get_many(wanted) if wanted else {}
-    except Exception as error:
-        logger.warning("fragment cache unavailable: %s", error)
-        return {}
-
-
-def _store(key: str, html: str) -> None:
-    try:
-        shared_cache.set(key, html, SECONDS)
-    except Exception as error:
-        logger.warning("fragment cache unavailable: %s", error)
 
 
 def _header_key(request) -> str | None:
@@ -120,7 +102,7 @@ def _header(request, found: dict) -> str:
         "includes/_header.html", {"csrf_token": CSRF_PLACEHOLDER}, request=request
     )
     if key is not None:
-        _store(key, html)
+        store(key, html)
     return html
 
 
@@ -176,7 +158,7 @@ def _shared_page(request, context: dict, order: str, key: str) -> str:
         "csrf_token": CSRF_PLACEHOLDER,
     }
     html = render_to_string("debate/article_detail.html", page)
-    _store(key, html)
+    store(key, html)
     return html
 
 
