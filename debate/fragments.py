@@ -174,11 +174,7 @@ def rendered(*fragments: Fragment, csrf_token: str | None = None) -> list[SafeSt
     is itself shared keeps the placeholder).
     """
     keys = [fragment.key for fragment in fragments]
-    try:
-        found = cache.get_many(keys)
-    except Exception as error:  # Redis down: render them, as the page cache does
-        logger.warning("fragment cache unavailable: %s", error)
-        found = {}
+    found = stored(*keys)
     missing = {}
     result = []
     for fragment, key in zip(fragments, keys, strict=True):
@@ -192,9 +188,6 @@ def rendered(*fragments: Fragment, csrf_token: str | None = None) -> list[SafeSt
             token = csrf_token if csrf_token is not None else get_token(fragment.request)
             html = html.replace(CSRF_PLACEHOLDER, token)
         result.append(mark_safe(html))  # noqa: S308 - our own rendering, stored as rendered
-    if missing:
-        try:
-            cache.set_many(missing, SECONDS)
-        except Exception as error:
-            logger.warning("fragment cache unavailable: %s", error)
+    for key, html in missing.items():
+        store(key, html)
     return result
