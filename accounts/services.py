@@ -3,11 +3,22 @@
 from django.db import transaction
 
 from debate.discussion import reports_withdraw
+from debate.discussion_versions import member_posts_changed
 from debate.judging import endorsements_remove_all
 from debate.models import SympathyVote, VoteChange
 from debate.vote_counters import NO_VOTE, counters_move
 
 from .models import User
+
+
+@transaction.atomic
+def member_settings_save(form) -> User:
+    """Save the member's settings form; a new display name shows on every post they wrote."""
+    renamed = "display_name" in form.changed_data
+    member = form.save()
+    if renamed:
+        member_posts_changed(member)
+    return member
 
 
 @transaction.atomic
@@ -46,4 +57,5 @@ def member_delete(member: User) -> None:
         )
     reports_withdraw(member)
     endorsements_remove_all(member)
+    member_posts_changed(member)  # their posts now show "[deleted member]"
     member.delete()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,7 +22,7 @@ from debate.siteurl import site_domain
 from .forms import DISPLAY_NAME_TAKEN, MemberDeleteForm, MemberSettingsForm
 from .middleware import NOTICE_KEY
 from .models import DISPLAY_NAME_MAX_LENGTH, User
-from .services import member_delete
+from .services import member_delete, member_settings_save
 
 POSTS_PER_PAGE = 20
 
@@ -70,8 +70,7 @@ def member_settings(request: HttpRequest) -> HttpResponse:
     form = MemberSettingsForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
+            member_settings_save(form)
         except IntegrityError:
             # Someone took the name between the form's check and the save.
             form.add_error("display_name", DISPLAY_NAME_TAKEN)

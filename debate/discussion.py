@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import moderation, notifications
+from .discussion_versions import discussion_changed
 from .markdown import render_markdown
 from .models import (
     MAX_REPLY_DEPTH,
@@ -198,6 +199,7 @@ def post_create(*, author, target: Target, body_md: str, now: datetime | None = 
         if post.status == PostStatus.PUBLISHED:
             _count_published(post, +1)
             notifications.notification_reply(post, now=now)
+        discussion_changed([post.article_id])
     return post
 
 
@@ -257,6 +259,7 @@ def post_status_change(
                 reports_resolved=reports_resolved, now=now,
             )  # fmt: skip
         notifications.notification_post_status(current, current.status, status)
+        discussion_changed([current.article_id])
     for name, value in changes.items():
         setattr(post, name, value)
     return True
@@ -320,6 +323,7 @@ def post_edit(post: Post, *, editor, body_md: str, now: datetime | None = None) 
         post.body_md = body_md
         post.edited_at = now
         post.save(update_fields=["body_md", "edited_at"])
+        discussion_changed([post.article_id])
     return post
 
 
@@ -349,6 +353,9 @@ def posts_purge_deleted(
         if not dry_run and ids:
             PostRevision.objects.filter(post_id__in=ids).delete()
             Post.objects.filter(pk__in=ids).update(body_md="", body_html="")
+            discussion_changed(
+                Post.objects.filter(pk__in=ids).values_list("article_id", flat=True).distinct()
+            )
     return len(ids)
 
 

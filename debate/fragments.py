@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -36,12 +41,41 @@ def _template_digest(template_name: str) -> str:
     return digest(get_template(template_name).template.source)
 
 
+@memoize
+def drawing_digest() -> str:
+    """A digest of everything that draws pages: the site's templates and template tags.
+
+    A rendering made of many templates is keyed by it, so a deploy that changes any of them
+    renders anew.
+    """
+    root = Path(settings.BASE_DIR)
+    templates = (root / "templates").rglob("*.html")
+    sources = sorted([*templates, *(root / "debate" / "templatetags").glob("*.py")])
+    hashed = hashlib.blake2b(digest_size=8)
+    for path in sources:
+        hashed.update(path.relative_to(root).as_posix().encode())
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
+
+
 def fragment_key(template_name: str, *parts) -> str:
-    return ":".join(["fragment", template_name, _template_digest(template_name), *map(str, parts)])
+    return ":".join(
+        ["fragment", template_name, _template_digest(template_name), PLACEHOLDERS, *map(str, parts)]
+    )
+
+
+def placeholder(name: str) -> str:
+    """A marker in a stored rendering that each request replaces with its own value.
+
+    Keyed with SECRET_KEY, so that no member can write it into a post and have it replaced.
+    """
+    return f"@@{name}-{salted_hmac('fragment-placeholder', name).hexdigest()[:16]}@@"
 
 
 # Stands for the visitor's CSRF token in a stored rendering; each request puts its own in.
-CSRF_PLACEHOLDER = "@@fragment-csrf-token@@"
+CSRF_PLACEHOLDER = placeholder("csrf-token")
+# Names the placeholders in the keys of renderings: a new SECRET_KEY renders anew.
+PLACEHOLDERS = CSRF_PLACEHOLDER[-18:-2]
 
 
 @dataclass(frozen=True)
@@ -63,14 +97,84 @@ class Fragment:
         return fragment_key(self.template, *self.parts)
 
 
-def rendered(*fragments: Fragment) -> list[SafeString]:
-    """The fragments' renderings, fetched from the cache in one round trip."""
-    keys = [fragment.key for fragment in fragments]
+class _Recent:
+    """The renderings this process fetched or drew last, in front of the shared cache.
+
+    Safe to keep in each process because a key names everything its rendering shows: a write
+    makes a new key, never a new value under an old one. So the hottest page costs no round
+    trip to Redis. Bounded (least recently used goes first); a lock, for threaded servers.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        with self.lock:
+            self.items[key] = html
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+# A few pages (about 50 KB each) and many members' headers (about 2 KB): a few MB a process.
+recent = _Recent(size=2048)
+
+
+def stored(*keys: str | None) -> dict[str, str]:
+    """The renderings stored under `keys` (None: no key): this process's recent ones, the rest
+    from the shared cache in one round trip. A cache that does not answer has none, and the
+    caller draws them, as the page cache does."""
+    found = {}
+    missing = []
+    for key in keys:
+        if key is None:
+            continue
+        html = recent.get(key)
+        if html is None:
+            missing.append(key)
+        else:
+            found[key] = html
+    if missing:
+        try:
+            fetched = cache.get_many(missing)
+        except Exception as error:
+            logger.warning("fragment cache unavailable: %s", error)
+            fetched = {}
+        for key, html in fetched.items():
+            recent.put(key, html)
+        found.update(fetched)
+    return found
+
+
+def store(key: str, html: str) -> None:
+    recent.put(key, html)
     try:
-        found = cache.get_many(keys)
-    except Exception as error:  # Redis down: render them, as the page cache does
+        cache.set(key, html, SECONDS)
+    except Exception as error:
         logger.warning("fragment cache unavailable: %s", error)
-        found = {}
+
+
+def rendered(*fragments: Fragment, csrf_token: str | None = None) -> list[SafeString]:
+    """The fragments' renderings, fetched from the cache in one round trip.
+
+    `csrf_token`: what to put in the forms instead of the request's token (a rendering that
+    is itself shared keeps the placeholder).
+    """
+    keys = [fragment.key for fragment in fragments]
+    found = stored(*keys)
     missing = {}
     result = []
     for fragment, key in zip(fragments, keys, strict=True):
@@ -81,11 +185,9 @@ def rendered(*fragments: Fragment) -> list[SafeString]:
                 context = {**context, "csrf_token": CSRF_PLACEHOLDER}
             html = missing[key] = str(render_to_string(fragment.template, context))
         if fragment.request is not None:
-            html = html.replace(CSRF_PLACEHOLDER, get_token(fragment.request))
+            token = csrf_token if csrf_token is not None else get_token(fragment.request)
+            html = html.replace(CSRF_PLACEHOLDER, token)
         result.append(mark_safe(html))  # noqa: S308 - our own rendering, stored as rendered
-    if missing:
-        try:
-            cache.set_many(missing, SECONDS)
-        except Exception as error:
-            logger.warning("fragment cache unavailable: %s", error)
+    for key, html in missing.items():
+        store(key, html)
     return result

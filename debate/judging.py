@@ -20,6 +20,7 @@ from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from . import moderation, notifications
+from .discussion_versions import discussion_changed
 from .markdown import render_markdown
 from .models import (
     ArticleJudging,
@@ -165,6 +166,7 @@ def endorsement_add(*, member, post: Post, now: datetime | None = None) -> bool:
             _tallies_move([current.pk], key, +1)
             bridging_refresh([current.pk])
         notifications.notification_endorsement(current)
+        discussion_changed([current.article_id])
     return True
 
 
@@ -182,6 +184,7 @@ def endorsement_withdraw(*, member, post: Post) -> bool:
             key = key_of(endorsement.camp_stance, endorsement.camp_position_id)
             _tallies_move([post.pk], key, -1)
             bridging_refresh([post.pk])
+        discussion_changed([endorsement.article_id])
     return True
 
 
@@ -202,7 +205,9 @@ def endorsements_remove_all(member) -> int:
         rows = list(
             Endorsement.objects.select_for_update()
             .filter(member=member)
-            .values_list("pk", "post_id", "camp_stance", "camp_position_id", "eligible")
+            .values_list(
+                "pk", "post_id", "camp_stance", "camp_position_id", "eligible", "article_id"
+            )
         )
         if not rows:
             return 0
@@ -210,12 +215,13 @@ def endorsements_remove_all(member) -> int:
         post_ids = [row[1] for row in rows]
         Post.objects.filter(pk__in=post_ids).update(endorsement_count=F("endorsement_count") - 1)
         by_camp: dict = {}
-        for _, post_id, stance, position_id, eligible in rows:
+        for _, post_id, stance, position_id, eligible, _article_id in rows:
             if eligible:
                 by_camp.setdefault(key_of(stance, position_id), []).append(post_id)
         for key, ids in by_camp.items():
             _tallies_move(ids, key, -1)
         bridging_refresh(post_ids)
+        discussion_changed(row[5] for row in rows)
     return len(rows)
 
 
@@ -401,6 +407,7 @@ def credit_give(
         Switch.objects.filter(pk=current.pk).update(state=SwitchState.CREDITED)
         Post.objects.filter(pk=target.pk).update(minds_changed=F("minds_changed") + 1)
         notifications.notification_credit(target)
+        discussion_changed([target.article_id])
     return credit
 
 

@@ -55,4 +55,11 @@ def recount(articles: QuerySet, *, repair: bool) -> list[Correction]:
     corrections: list[Correction] = []
     for _name, family in families():
         corrections.extend(family(articles, repair=repair))
+    if repair and corrections:
+        # Pages cached under the old counts render anew (the vote counters' own version
+        # moves with them; the discussion's is separate).
+        from .discussion_versions import discussion_changed
+
+        repaired = {correction.article for correction in corrections}
+        discussion_changed(articles.filter(slug__in=repaired).values_list("pk", flat=True))
     return corrections

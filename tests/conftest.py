@@ -29,9 +29,13 @@ def _plain_static_storage(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from debate.fragments import recent
+
     cache.clear()
+    recent.clear()
     yield
     cache.clear()
+    recent.clear()
 
 
 @pytest.fixture(autouse=True)

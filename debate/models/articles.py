@@ -82,6 +82,10 @@ class Article(RenderedMarkdown):
     # Set when a moderator edits the article in the admin: imports then leave it as it is
     # unless told to overwrite local edits.
     edited_locally_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moves with every write that changes what the article's discussion shows (posts, their
+    # status and text, endorsements, credits, authors' names): with `updated_at` and the vote
+    # counters' version it names the page's cached rendering (debate/views/articles.py).
+    discussion_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

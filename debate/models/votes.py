@@ -4,13 +4,18 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from .articles import Article, Position
+
+if TYPE_CHECKING:
+    from .judging import Switch
 
 # What a vote, the tally and the chart need of a position (not its evidence or summary).
 POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
@@ -33,7 +38,7 @@ def prepared_cursor():
             yield cursor
         return
     connection.ensure_connection()
-    raw = _preparing_cursor_class()(connection.connection)
+    raw = _preparing_cursor()(connection.connection)
     try:
         yield connection._prepare_cursor(raw)
     finally:
@@ -41,8 +46,8 @@ def prepared_cursor():
 
 
 @cache
-def _preparing_cursor_class():
-    """Defined once, when first needed: psycopg is there only on PostgreSQL."""
+def _preparing_cursor():
+    """psycopg's server-side binding cursor, preparing every statement it runs."""
     import psycopg
 
     class PreparingCursor(psycopg.Cursor):
@@ -52,13 +57,21 @@ def _preparing_cursor_class():
     return PreparingCursor
 
 
+@cache
+def _converters(model, fields: tuple[str, ...], vendor: str) -> list:
+    """Each field's column and the backend's converters for it: the same for every row."""
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name).get_col(table) for name in fields]
+    return [(column, connection.ops.get_db_converters(column)) for column in columns]
+
+
 def _converted(fields: Sequence[str], model, values) -> list:
     """Raw column values as the ORM would hand them over (e.g. SQLite's datetimes as text)."""
     result = []
-    for name, value in zip(fields, values, strict=True):
-        field = model._meta.get_field(name)
-        for converter in connection.ops.get_db_converters(field.get_col(model._meta.db_table)):
-            value = converter(value, field.get_col(model._meta.db_table), connection)
+    converters = _converters(model, tuple(fields), connection.vendor)
+    for (column, column_converters), value in zip(converters, values, strict=True):
+        for converter in column_converters:
+            value = converter(value, column, connection)
         result.append(value)
     return result
 
@@ -216,14 +229,28 @@ class ArticleVotes:
     positions: list[Position]
     counters: list[tuple[int | None, int, int]]  # (position id or None, votes, changes)
     my_vote: tuple[str, int | None] | None  # the member's (stance, position id), None: no vote
+    # With `viewer=True` only: whether the member has posts, endorsements or reports on the
+    # article (then the page shows them marks of their own), and their open switch, if any.
+    engaged: bool = False
+    open_switch: "Switch | None" = None
 
 
 class VoteCountQuerySet(models.QuerySet):
     def of_article(self, article):
         return self.filter(article=article).values_list("position_id", "votes", "changes")
 
-    def page(self, slug: str, member_id: int | None, article_fields: Sequence[str]):
+    def page(
+        self,
+        slug: str,
+        member_id: int | None,
+        article_fields: Sequence[str],
+        *,
+        viewer: bool = False,
+    ):
         """The article, its positions, their counters and the member's vote: one query.
+
+        `viewer`: also whether the page needs drawing for this member alone (`engaged`) and
+        their open switch, each an index lookup bounded by the member's own rows.
 
         The pages that every vote and every poll hit call this. Written in SQL because here
         building the equivalent ORM query (subqueries for the counters and the vote) costs
@@ -233,10 +260,11 @@ class VoteCountQuerySet(models.QuerySet):
         article_columns = [Article._meta.get_field(name).column for name in article_fields]
         position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
         q = connection.ops.quote_name
+        viewer_sql, viewer_params = _viewer_columns(member_id) if viewer else ("", [])
         sql = f"""
             SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
                    {", ".join(f"p.{q(c)}" for c in position_columns)},
-                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id
+                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id{viewer_sql}
             FROM {q(Article._meta.db_table)} a
             LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
             LEFT JOIN {q(self.model._meta.db_table)} c
@@ -249,7 +277,7 @@ class VoteCountQuerySet(models.QuerySet):
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
         with prepared_cursor() as cursor:
-            cursor.execute(sql, [member_id, slug])
+            cursor.execute(sql, [*viewer_params, member_id, slug])
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -268,7 +296,46 @@ class VoteCountQuerySet(models.QuerySet):
         if positions:
             counters.append((None, first[n + m + 2] or 0, first[n + m + 3] or 0))
         stance, position_id = first[n + m + 4], first[n + m + 5]
-        return ArticleVotes(article, positions, counters, (stance, position_id) if stance else None)
+        my_vote = (stance, position_id) if stance else None
+        found = ArticleVotes(article, positions, counters, my_vote)
+        if viewer:
+            found.engaged = bool(first[n + m + 6])
+            switch_id, left, joined = first[n + m + 7 : n + m + 10]
+            if switch_id is not None:
+                found.open_switch = _switch(switch_id, left, joined)
+        return found
+
+
+def _viewer_columns(member_id: int | None) -> tuple[str, list]:
+    """The page query's two columns about the member (see `page`), and their parameters."""
+    from .discussion import Post, Report
+    from .judging import CREDIT_WINDOW, Endorsement, Switch, SwitchState
+
+    post, report = Post._meta.db_table, Report._meta.db_table
+    endorsement, switch = Endorsement._meta.db_table, Switch._meta.db_table
+    # The open switch's id and sides: a subquery each, as SQLite has no LATERAL join; each is
+    # the same index lookup.
+    open_switch = f"""(SELECT w.{{}} FROM {switch} w
+                    WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
+                      AND w.created_at > %s
+                    ORDER BY w.created_at DESC LIMIT 1)"""  # noqa: S608 - names from the models
+    sql = f""",
+                   (EXISTS (SELECT 1 FROM {post} e WHERE e.author_id = %s AND e.article_id = a.id)
+                    OR EXISTS (SELECT 1 FROM {endorsement} e
+                               WHERE e.member_id = %s AND e.article_id = a.id)
+                    OR EXISTS (SELECT 1 FROM {report} r JOIN {post} e ON e.id = r.post_id
+                               WHERE r.reporter_id = %s AND e.article_id = a.id)),
+                   {open_switch.format("id")},
+                   {open_switch.format("from_position_id")},
+                   {open_switch.format("to_position_id")}"""  # noqa: S608 - names from the models
+    since = timezone.now() - CREDIT_WINDOW
+    return sql, [member_id] * 3 + [member_id, SwitchState.OPEN, since] * 3
+
+
+def _switch(pk: int, from_position_id: int | None, to_position_id: int | None):
+    from .judging import Switch
+
+    return Switch(pk=pk, from_position_id=from_position_id, to_position_id=to_position_id)
 
 
 class VoteCount(models.Model):

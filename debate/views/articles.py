@@ -1,21 +1,46 @@
 """The article list and the article page."""
 
+import logging
 from functools import cache
 
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from ..fragments import Fragment, rendered
-from ..judging_orders import order_of
-from ..models import Article, Position
+from ..fragments import (
+    CSRF_PLACEHOLDER,
+    PLACEHOLDERS,
+    Fragment,
+    digest,
+    drawing_digest,
+    placeholder,
+    rendered,
+    store,
+    stored,
+)
+from ..judging_orders import DEFAULT_ORDER, order_of
+from ..models import Article, Position, Switch
 from ..sympathy import options_for
 from .discussion import discussion_context
-from .judging import article_judging_context
-from .voting import _sympathy_context, article_votes, history_fragment, vote_panel_fragment
+from .judging import article_judging_context, credit_prompt_context
+from .voting import _labels, _sympathy_context, article_votes, history_fragment, vote_panel_fragment
+
+logger = logging.getLogger(__name__)
 
 # What the page needs of the article itself; the body, the topics and each side's card come
 # rendered from the fragment cache, loaded only when it misses.
-PAGE_FIELDS = ("id", "slug", "title", "summary", "lang", "updated_at")
+PAGE_FIELDS = ("id", "slug", "title", "summary", "lang", "updated_at", "discussion_version")
+
+# Stand for what differs between the members a shared rendering serves (see _AnyMember).
+MEMBER_PLACEHOLDER = placeholder("member")
+CREDIT_PROMPT_PLACEHOLDER = placeholder("credit-prompt")
+PAGE_TOP_PLACEHOLDER = placeholder("page-top")
+SWITCH_PLACEHOLDER = placeholder("switch")
 
 
 def article_list(request):
@@ -24,9 +49,128 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    votes = article_votes(request, slug, PAGE_FIELDS)
-    article = votes.article
+    """The article, its sides, the vote and the discussion.
+
+    Most viewers have nothing of their own on the page: no posts, endorsements or reports
+    there (the page query says so). They all see the same page, given their choice of side:
+    it is drawn once, stored in the shared cache under everything it shows (the article's
+    edition, the vote counters' and the discussion's versions, the order, the day), and each
+    request puts in its own header, CSRF token, member id and, after a switch of sides, the
+    prompt. A member with marks of their own gets a page drawn for them.
+    """
+    order = order_of(request.GET.get("order"))
+    signed_in = request.user.is_authenticated
+    votes = article_votes(request, slug, PAGE_FIELDS, viewer=signed_in)
     context = _sympathy_context(request, votes)
+    if votes.engaged:
+        page = {"article": votes.article, "body": _body(request, context, order)}
+        top = _header(request, stored(_header_key(request))) + _messages(request)
+        top = mark_safe(top.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - ours
+        return render(request, "debate/article_detail.html", {**page, "page_top": top})
+    page_key, header_key = _page_key(request, context, order), _header_key(request)
+    found = stored(page_key, header_key)
+    html = found.get(page_key) or _shared_page(request, context, order, page_key)
+    prompt = ""
+    if votes.open_switch is not None:
+        prompt = _credit_prompt(request, context, votes.open_switch)
+    return HttpResponse(
+        html.replace(PAGE_TOP_PLACEHOLDER, _header(request, found) + _messages(request))
+        .replace(CSRF_PLACEHOLDER, get_token(request))
+        .replace(MEMBER_PLACEHOLDER, str(request.user.pk) if signed_in else "")
+        .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
+    )
+
+
+def _header_key(request) -> str | None:
+    """A member's header on this page shows only their own fields: stored under them. Not a
+    visitor's (its links name the page) nor a moderator's."""
+    user = request.user
+    if not user.is_authenticated or user.is_staff:
+        return None
+    parts = ("header", drawing_digest(), PLACEHOLDERS, user.pk, digest(user.display_name),
+             user.notifications_unread)  # fmt: skip
+    return ":".join(map(str, parts))
+
+
+def _header(request, found: dict) -> str:
+    """The site header for this request, from the cache where it can be."""
+    key = _header_key(request)
+    if key is not None and (html := found.get(key)) is not None:
+        return html
+    # The token as a placeholder: the page's own replaces it with the request's.
+    html = render_to_string(
+        "includes/_header.html", {"csrf_token": CSRF_PLACEHOLDER}, request=request
+    )
+    if key is not None:
+        store(key, html)
+    return html
+
+
+def _messages(request) -> str:
+    """Messages waiting for the member ("Your profile is saved."), usually none."""
+    waiting = get_messages(request)
+    if not waiting:
+        return ""
+    return render_to_string("includes/_messages.html", {"messages": waiting})
+
+
+class _AnyMember:
+    """Who a shared rendering is drawn for: some signed-in member with nothing of their own on
+    the page. Its id is a placeholder that each request replaces (forms' draft keys use it)."""
+
+    is_authenticated = True
+    pk = MEMBER_PLACEHOLDER
+
+
+def _page_key(request, context: dict, order: str) -> str:
+    """Everything the shared page shows, as a cache key."""
+    article, tally, chosen = context["article"], context["tally"], context["chosen"]
+    parts = (
+        "page",
+        drawing_digest(),
+        PLACEHOLDERS,
+        article.pk,
+        article.updated_at.isoformat(),
+        article.discussion_version,
+        tally.version,
+        _labels(context["options"]),
+        chosen.value if chosen else "",
+        "member" if request.user.is_authenticated else "visitor",
+        order,
+        timezone.localdate().isoformat(),  # the chart draws "today"
+    )
+    return ":".join(map(str, parts))
+
+
+def _shared_page(request, context: dict, order: str, key: str) -> str:
+    """Draw the page as every viewer without marks of their own sees it, and store it."""
+    article = context["article"]
+    viewer = {
+        "user": _AnyMember() if request.user.is_authenticated else None,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "credit_prompt": mark_safe(CREDIT_PROMPT_PLACEHOLDER),  # noqa: S308 - a placeholder
+        "next_url": _page_url(article, order),
+    }
+    page = {
+        "article": article,
+        "body": _body(request, context, order, viewer),
+        "page_top": mark_safe(PAGE_TOP_PLACEHOLDER),  # noqa: S308 - a placeholder
+        "csrf_token": CSRF_PLACEHOLDER,
+    }
+    html = render_to_string("debate/article_detail.html", page)
+    store(key, html)
+    return html
+
+
+def _page_url(article, order: str) -> str:
+    url = article.get_absolute_url()
+    return url if order == DEFAULT_ORDER else f"{url}?order={order}"
+
+
+def _body(request, context: dict, order: str, viewer: dict | None = None) -> SafeString:
+    """The page below the header. `viewer`: drawn to be shared (placeholders for the member),
+    else for this request's member."""
+    article = context["article"]
     edition = (article.pk, article.updated_at.isoformat())
     sides = [option for option in context["options"] if option.position is not None]
 
@@ -57,17 +201,44 @@ def article_detail(request, slug):
         fragments.append(vote_panel_fragment(request, context))
         fragments.append(history_fragment(article, context["options"], context["tally"]))
     # The article, the sides' cards, the vote panel and the chart: one round trip to the cache.
-    article_content, *rest = rendered(*fragments)
+    token = CSRF_PLACEHOLDER if viewer is not None else None
+    article_content, *rest = rendered(*fragments, csrf_token=token)
     cards, rest = rest[: len(sides)], rest[len(sides) :]
-    context["article_content"] = article_content
+    context = {**context, "article_content": article_content}
     context.update(zip(("vote_panel", "history_html"), rest, strict=False))
-    order = order_of(request.GET.get("order"))
     context.update(article_judging_context(request, article, order))
     counts = context.pop("post_counts")
     context.update(discussion_context(request, article, context["options"], order, counts))
     for entry, card in zip(context["discussion_sides"], cards, strict=True):
         entry["card"] = card
-    return render(request, "debate/article_detail.html", context)
+    if viewer is not None:
+        context.pop("credit", None)  # the member's own: put in by each request
+        return render_to_string("debate/_article_body.html", {**context, **viewer})
+    context["credit_prompt"] = ""
+    if credit := context.pop("credit", None):
+        context["credit_prompt"] = render_to_string(
+            "debate/_credit_prompt.html", credit, request=request
+        )
+    return render_to_string("debate/_article_body.html", context, request=request)
+
+
+def _credit_prompt(request, context: dict, switch: Switch) -> str:
+    """ "What changed your mind?" for a member whose switch of sides is open: the same for
+    every member without posts of their own here who made the same switch, so drawn once
+    per discussion version and stored, with placeholders for the switch and the token."""
+    article = context["article"]
+    parts = (article.pk, article.discussion_version, _labels(context["options"]),
+             switch.from_position_id, switch.to_position_id)  # fmt: skip
+    shared = Switch(pk=SWITCH_PLACEHOLDER, from_position_id=switch.from_position_id,
+                    to_position_id=switch.to_position_id)  # fmt: skip
+    prompt = Fragment(
+        "debate/_credit_prompt.html",
+        parts,
+        lambda: credit_prompt_context(request, article, shared),
+        request,
+    )
+    (html,) = rendered(prompt, csrf_token=CSRF_PLACEHOLDER)
+    return html.replace(SWITCH_PLACEHOLDER, str(switch.pk))
 
 
 def _article_content_context(article, positions) -> dict:

@@ -32,10 +32,11 @@ UNKNOWN = object()
 MOVED_EVENT = "sympathy-moved"
 
 
-def article_votes(request, slug, article_fields=("id", "slug")) -> ArticleVotes:
-    """The article with its positions, counters and the member's vote, in one query; or 404."""
+def article_votes(request, slug, article_fields=("id", "slug"), *, viewer=False) -> ArticleVotes:
+    """The article with its positions, counters and the member's vote, in one query; or 404.
+    `viewer`: also what the page needs to know of the member (`VoteCount.objects.page`)."""
     member_id = request.user.pk if request.user.is_authenticated else None
-    found = VoteCount.objects.page(slug, member_id, article_fields)
+    found = VoteCount.objects.page(slug, member_id, article_fields, viewer=viewer)
     if found is None:
         raise Http404("No such article.")
     return found

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from debate.fragments import recent
 from debate.models import Position, VoteChange
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,11 @@ def _render_every_request(settings):
     # These tests measure what rendering the page costs; the anonymous page cache would
     # answer the second request with no query at all.
     settings.ANONYMOUS_CACHE_SECONDS = 0
+
+
+def forget_renderings():
+    cache.clear()
+    recent.clear()
 
 
 def page(client, article):
@@ -63,26 +69,26 @@ def test_query_count_does_not_grow_with_votes(
     client, article, side_one, cast_votes, django_assert_num_queries
 ):
     cast_votes(side_one)
-    cache.clear()  # both requests render everything, cached fragments included
+    forget_renderings()  # both requests render everything, cached fragments included
     # The page's one query; the article, its topics and its sides in full for the fragments;
     # the chart's days; the discussion's counts and first pages.
     with django_assert_num_queries(7) as few:
         client.get(article.get_absolute_url())
     cast_votes(*[side_one] * 15)
-    cache.clear()
+    forget_renderings()
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(article.get_absolute_url())
 
 
-def test_cached_fragments_leave_a_visitor_three_queries(
+def test_the_shared_page_leaves_a_visitor_one_query(
     client, article, many_votes, django_assert_num_queries
 ):
-    client.get(article.get_absolute_url())  # renders the article and the chart once
+    client.get(article.get_absolute_url())  # draws the page once
 
-    # The article with its options and their counters in one query, the discussion's counts
-    # and first pages in two; body, sides and chart come rendered from the fragment cache.
-    with django_assert_num_queries(3):
+    # The article with its options, their counters and the discussion's version in one query;
+    # the rest of the page comes drawn from the cache.
+    with django_assert_num_queries(1):
         client.get(article.get_absolute_url())
 
 

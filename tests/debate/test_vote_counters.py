@@ -363,3 +363,14 @@ def test_simultaneous_first_votes_of_the_day_create_one_rollup_row_per_option(ar
     assert errors == []
     assert VoteDay.objects.filter(article=article, position__isnull=True).count() == 1
     assert counts(article)[None] == (12, 12)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL's")
+def test_the_page_query_is_prepared_on_the_server(article, side_one):
+    VoteCount.objects.page(article.slug, None, ("id", "slug"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%debate_votecount%"])  # fmt: skip
+        (prepared,) = cursor.fetchone()
+    assert prepared >= 1

@@ -60,6 +60,7 @@ class Command(BaseCommand):
             "visitor page, cache off": lambda n: visitor.get(url),
             "home": lambda n: visitor.get("/"),
             "tally": lambda n: visitor.get(f"{url}tally/"),
+            "baseline (c) vote upsert": lambda n: _baseline_vote(voters[n % len(voters)], target),
             "vote (htmx)": lambda n: _vote(voters[n % len(voters)], url, options_),
         }
         results = {}
@@ -80,6 +81,11 @@ class Command(BaseCommand):
                 "queries": len(queries.captured_queries),
             }
         self.stdout.write(json.dumps(results))
+
+
+def _baseline_vote(voter, article):
+    client, last = voter
+    return client.post(f"/bench/vote/{article.pk}/", {"choice": f"{last}-{time.monotonic()}"})
 
 
 def _vote(voter, url, options):
