@@ -73,11 +73,12 @@ def article_detail(request, slug):
     prompt = ""
     if votes.open_switch is not None:
         prompt = _credit_prompt(request, context, votes.open_switch)
+    # The parts first, then what they too hold placeholders for.
     return HttpResponse(
         html.replace(PAGE_TOP_PLACEHOLDER, _header(request, found) + _messages(request))
+        .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
         .replace(CSRF_PLACEHOLDER, get_token(request))
         .replace(MEMBER_PLACEHOLDER, str(request.user.pk) if signed_in else "")
-        .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
     )
 
 
