@@ -39,6 +39,7 @@ def prepared_cursor():
         return
     connection.ensure_connection()
     raw = _preparing_cursor()(connection.connection)
+    raw.logged = connection.queries_logged
     try:
         yield connection._prepare_cursor(raw)
     finally:
@@ -51,8 +52,15 @@ def _preparing_cursor():
     import psycopg
 
     class PreparingCursor(psycopg.Cursor):
+        logged = False  # whether Django logs the queries (its debug cursor reads `_query`)
+
         def execute(self, query, params=None, *, prepare=True, binary=None):
-            return super().execute(query, params, prepare=prepare, binary=binary)
+            super().execute(query, params, prepare=prepare, binary=binary)
+            if self.logged:
+                # psycopg remembers the statement only when it sends it as text, not when it
+                # runs the prepared one: so that the query log still shows what ran.
+                self._query = self._convert_query(query, params)
+            return self
 
     return PreparingCursor
 
