@@ -29,7 +29,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
-SECONDS = 24 * 60 * 60
+# A rendering keyed by the vote counters' version is dead once the next vote lands; under a
+# storm of votes they would pile up for as long as they live: an hour bounds that, and a quiet
+# article renders again at most once an hour.
+SECONDS = 60 * 60
 
 
 def digest(text: str) -> str:
@@ -102,11 +105,13 @@ class _Recent:
 
     Safe to keep in each process because a key names everything its rendering shows: a write
     makes a new key, never a new value under an old one. So the hottest page costs no round
-    trip to Redis. Bounded (least recently used goes first); a lock, for threaded servers.
+    trip to Redis. Bounded in characters, since every vote makes new keys (least recently used
+    goes first); a lock, for threaded servers.
     """
 
     def __init__(self, size: int):
-        self.size = size
+        self.size = size  # characters held at most
+        self.held = 0
         self.items: OrderedDict[str, str] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -118,19 +123,24 @@ class _Recent:
             return html
 
     def put(self, key: str, html: str) -> None:
+        if len(html) > self.size:
+            return
         with self.lock:
+            previous = self.items.pop(key, None)
+            self.held += len(html) - (len(previous) if previous is not None else 0)
             self.items[key] = html
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            while self.held > self.size:
+                _, dropped = self.items.popitem(last=False)
+                self.held -= len(dropped)
 
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+            self.held = 0
 
 
-# A few pages (about 50 KB each) and many members' headers (about 2 KB): a few MB a process.
-recent = _Recent(size=2048)
+# Some 8 MB a process: a few hundred pages (about 50 KB each) or thousands of headers (2 KB).
+recent = _Recent(size=8_000_000)
 
 
 def stored(*keys: str | None) -> dict[str, str]:

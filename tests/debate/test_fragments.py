@@ -28,10 +28,19 @@ def test_a_rendering_another_process_stored_is_fetched_from_the_shared_cache():
 
 
 def test_the_recent_renderings_keep_only_the_most_recently_used():
-    kept = _Recent(size=2)
-    kept.put("a", "A")
-    kept.put("b", "B")
+    kept = _Recent(size=20)
+    kept.put("a", "A" * 10)
+    kept.put("b", "B" * 10)
     kept.get("a")  # now the most recently used
-    kept.put("c", "C")
+    kept.put("c", "C" * 10)
 
-    assert (kept.get("a"), kept.get("b"), kept.get("c")) == ("A", None, "C")
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == ("A" * 10, None, "C" * 10)
+
+
+def test_the_recent_renderings_hold_no_more_characters_than_their_size():
+    kept = _Recent(size=100)
+    for n in range(50):
+        kept.put(f"page:{n}", "x" * 30)
+
+    assert kept.held == sum(len(html) for html in kept.items.values()) <= 100
+    assert kept.get("page:49") == "x" * 30
