@@ -241,6 +241,7 @@ class ArticleVotes:
     # article (then the page shows them marks of their own), and their open switch, if any.
     engaged: bool = False
     open_switch: "Switch | None" = None
+    members_switched: int = 0  # the article's count of members who changed sides
 
 
 class VoteCountQuerySet(models.QuerySet):
@@ -257,8 +258,9 @@ class VoteCountQuerySet(models.QuerySet):
     ):
         """The article, its positions, their counters and the member's vote: one query.
 
-        `viewer`: also whether the page needs drawing for this member alone (`engaged`) and
-        their open switch, each an index lookup bounded by the member's own rows.
+        `viewer`: also whether the page needs drawing for this member alone (`engaged`), their
+        open switch (each an index lookup bounded by the member's own rows), and the article's
+        count of members who changed sides.
 
         The pages that every vote and every poll hit call this. Written in SQL because here
         building the equivalent ORM query (subqueries for the counters and the vote) costs
@@ -311,18 +313,21 @@ class VoteCountQuerySet(models.QuerySet):
             switch_id, left, joined = first[n + m + 7 : n + m + 10]
             if switch_id is not None:
                 found.open_switch = _switch(switch_id, left, joined)
+            found.members_switched = first[n + m + 10] or 0
         return found
 
 
 def _viewer_columns(member_id: int | None) -> tuple[str, list]:
-    """The page query's two columns about the member (see `page`), and their parameters."""
+    """The article page's columns (see `page`): the member's marks and open switch, and the
+    article's count of members who changed sides; and their parameters."""
     from .discussion import Post, Report
-    from .judging import CREDIT_WINDOW, Endorsement, Switch, SwitchState
+    from .judging import CREDIT_WINDOW, ArticleJudging, Endorsement, Switch, SwitchState
 
     post, report = Post._meta.db_table, Report._meta.db_table
     endorsement, switch = Endorsement._meta.db_table, Switch._meta.db_table
+    judging = ArticleJudging._meta.db_table
     # The open switch's id and sides: a subquery each, as SQLite has no LATERAL join; each is
-    # the same index lookup.
+    # the same index lookup. With no member (a visitor), every lookup finds nothing at once.
     open_switch = f"""(SELECT w.{{}} FROM {switch} w
                     WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
                       AND w.created_at > %s
@@ -335,7 +340,9 @@ def _viewer_columns(member_id: int | None) -> tuple[str, list]:
                                WHERE r.reporter_id = %s AND e.article_id = a.id)),
                    {open_switch.format("id")},
                    {open_switch.format("from_position_id")},
-                   {open_switch.format("to_position_id")}"""  # noqa: S608 - names from the models
+                   {open_switch.format("to_position_id")},
+                   (SELECT j.members_switched FROM {judging} j
+                    WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
     since = timezone.now() - CREDIT_WINDOW
     return sql, [member_id] * 3 + [member_id, SwitchState.OPEN, since] * 3
 

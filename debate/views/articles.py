@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -41,6 +40,8 @@ MEMBER_PLACEHOLDER = placeholder("member")
 CREDIT_PROMPT_PLACEHOLDER = placeholder("credit-prompt")
 PAGE_TOP_PLACEHOLDER = placeholder("page-top")
 SWITCH_PLACEHOLDER = placeholder("switch")
+VOTE_PANEL_PLACEHOLDER = placeholder("vote-panel")
+HISTORY_PLACEHOLDER = placeholder("history")
 
 
 def article_list(request):
@@ -52,30 +53,35 @@ def article_detail(request, slug):
     """The article, its sides, the vote and the discussion.
 
     Most viewers have nothing of their own on the page: no posts, endorsements or reports
-    there (the page query says so). They all see the same page, given their choice of side:
-    it is drawn once, stored in the shared cache under everything it shows (the article's
-    edition, the vote counters' and the discussion's versions, the order, the day), and each
-    request puts in its own header, CSRF token, member id and, after a switch of sides, the
-    prompt. A member with marks of their own gets a page drawn for them.
+    there (the page query says so). They all see the same page: it is drawn once, stored under
+    everything it shows (the article's edition, the discussion's version, the count of members
+    who changed sides, the order), and each request puts in its own header, CSRF token and
+    member id, the vote panel and the chart for the current tally (fragments stored per vote
+    counters' version, so a vote does not draw the page again) and, after a switch of sides,
+    the prompt. A member with marks of their own gets a page drawn for them.
     """
     order = order_of(request.GET.get("order"))
     signed_in = request.user.is_authenticated
-    votes = article_votes(request, slug, PAGE_FIELDS, viewer=signed_in)
+    votes = article_votes(request, slug, PAGE_FIELDS, viewer=True)
     context = _sympathy_context(request, votes)
     if votes.engaged:
         page = {"article": votes.article, "body": _body(request, context, order)}
         top = _header(request, stored(_header_key(request))) + _messages(request)
         top = mark_safe(top.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - ours
         return render(request, "debate/article_detail.html", {**page, "page_top": top})
+    context["members_switched"] = votes.members_switched
     page_key, header_key = _page_key(request, context, order), _header_key(request)
     found = stored(page_key, header_key)
     html = found.get(page_key) or _shared_page(request, context, order, page_key)
+    panel, chart = _vote_parts(request, context)
     prompt = ""
     if votes.open_switch is not None:
         prompt = _credit_prompt(request, context, votes.open_switch)
     # The parts first, then what they too hold placeholders for.
     return HttpResponse(
         html.replace(PAGE_TOP_PLACEHOLDER, _header(request, found) + _messages(request))
+        .replace(VOTE_PANEL_PLACEHOLDER, panel)
+        .replace(HISTORY_PLACEHOLDER, chart)
         .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
         .replace(CSRF_PLACEHOLDER, get_token(request))
         .replace(MEMBER_PLACEHOLDER, str(request.user.pk) if signed_in else "")
@@ -123,9 +129,23 @@ class _AnyMember:
     pk = MEMBER_PLACEHOLDER
 
 
+def _vote_parts(request, context: dict) -> tuple[str, str]:
+    """The vote panel and the chart for the current tally, stored per its version."""
+    if not context["options"]:
+        return "", ""
+    article, options, tally = context["article"], context["options"], context["tally"]
+    panel, chart = rendered(
+        vote_panel_fragment(request, context),
+        history_fragment(article, options, tally),
+        csrf_token=CSRF_PLACEHOLDER,
+    )
+    return panel, chart
+
+
 def _page_key(request, context: dict, order: str) -> str:
-    """Everything the shared page shows, as a cache key."""
-    article, tally, chosen = context["article"], context["tally"], context["chosen"]
+    """Everything the shared page shows, as a cache key: nothing a vote changes, but the count
+    of members who changed sides."""
+    article = context["article"]
     parts = (
         "page",
         drawing_digest(),
@@ -133,12 +153,10 @@ def _page_key(request, context: dict, order: str) -> str:
         article.pk,
         article.updated_at.isoformat(),
         article.discussion_version,
-        tally.version,
+        context["members_switched"],
         _labels(context["options"]),
-        chosen.value if chosen else "",
         "member" if request.user.is_authenticated else "visitor",
         order,
-        timezone.localdate().isoformat(),  # the chart draws "today"
     )
     return ":".join(map(str, parts))
 
@@ -150,6 +168,8 @@ def _shared_page(request, context: dict, order: str, key: str) -> str:
         "user": _AnyMember() if request.user.is_authenticated else None,
         "csrf_token": CSRF_PLACEHOLDER,
         "credit_prompt": mark_safe(CREDIT_PROMPT_PLACEHOLDER),  # noqa: S308 - a placeholder
+        "vote_panel": mark_safe(VOTE_PANEL_PLACEHOLDER),  # noqa: S308 - a placeholder
+        "history_html": mark_safe(HISTORY_PLACEHOLDER),  # noqa: S308 - a placeholder
         "next_url": _page_url(article, order),
     }
     page = {
@@ -198,7 +218,7 @@ def _body(request, context: dict, order: str, viewer: dict | None = None) -> Saf
             for option in sides
         ),
     ]
-    if context["options"]:
+    if context["options"] and viewer is None:
         fragments.append(vote_panel_fragment(request, context))
         fragments.append(history_fragment(article, context["options"], context["tally"]))
     # The article, the sides' cards, the vote panel and the chart: one round trip to the cache.

@@ -267,3 +267,27 @@ def test_a_message_waiting_for_the_member_shows_on_the_shared_page(reader, artic
     reader.post(reverse("accounts:settings"), {"display_name": "reader-renamed"})
 
     assert "Your profile is saved." in page(reader, article)
+
+
+def test_a_vote_shows_on_the_shared_page_without_drawing_the_page_again(
+    reader, article, side_one, make_member, django_assert_max_num_queries
+):
+    page(reader, article)
+    services.vote_cast(member=make_member(), article=article, position=side_one)
+
+    # The page's query, then the panel and the chart for the new tally (the chart's days):
+    # the discussion is not read again.
+    with django_assert_max_num_queries(4):
+        html = page(reader, article)
+    assert "1 member has voted." in html
+
+
+def test_a_change_of_sides_counts_on_the_shared_page(
+    reader, article, side_one, side_two, make_member
+):
+    page(reader, article)
+    switcher = make_member()
+    services.vote_cast(member=switcher, article=article, position=side_one)
+    services.vote_cast(member=switcher, article=article, position=side_two)
+
+    assert "1 member changed sides on this debate." in page(reader, article)
