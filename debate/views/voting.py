@@ -6,13 +6,14 @@ from http import HTTPStatus
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
-from ..fragments import Fragment, digest, rendered
+from ..fragments import CSRF_PLACEHOLDER, Fragment, digest, rendered
 from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from ..vote_counters import watching
@@ -83,9 +84,38 @@ def vote_panel_fragment(request, context: dict) -> Fragment:
         "member" if signed_in else "visitor",
     )
     panel = {key: context[key] for key in ("article", "options", "tally", "chosen")}
-    return Fragment(
-        "debate/_vote_panel.html", parts, lambda: {**panel, "user": request.user}, request
+
+    def panel_context():
+        choices = vote_choices(request, context, csrf_token=CSRF_PLACEHOLDER)
+        return {**panel, "user": request.user, "choices": choices}
+
+    return Fragment("debate/_vote_panel.html", parts, panel_context, request)
+
+
+def vote_choices(request, context: dict, *, focus_status=False, csrf_token=None) -> SafeString:
+    """The panel's status line and forms: the same for every member who made the same choice
+    (and for every visitor), whatever the tally, so stored once and not drawn with each vote.
+    `csrf_token`: as `rendered` takes it."""
+    article, chosen = context["article"], context["chosen"]
+    signed_in = request.user.is_authenticated
+    parts = (
+        article.pk,
+        article.slug,
+        _labels(context["options"]),
+        chosen.value if chosen else "",
+        "member" if signed_in else "visitor",
+        "focus" if focus_status else "",
     )
+    choices = {
+        "article": article,
+        "options": context["options"],
+        "chosen": chosen,
+        "user": request.user,
+        "focus_status": focus_status,
+    }
+    fragment = Fragment("debate/_vote_choices.html", parts, lambda: choices, request)
+    (html,) = rendered(fragment, csrf_token=csrf_token)
+    return html
 
 
 def history_fragment(article, options, tally) -> Fragment:
@@ -147,6 +177,9 @@ def _vote_panel(request, votes, *, chosen=UNKNOWN, status=HTTPStatus.OK, counter
     # Only this partial swaps the announcer out of band; the article page includes the same
     # template, and must not repeat it even when htmx asks for it.
     context["out_of_band"] = True
+    context["choices"] = vote_choices(
+        request, context, focus_status=extra.get("focus_status", False)
+    )
     response = render(request, "debate/_vote_panel.html", {**context, **extra}, status=status)
     if status == HTTPStatus.OK:
         response["HX-Trigger"] = MOVED_EVENT

@@ -508,3 +508,29 @@ def test_tally_groups_the_thousands_of_a_big_count(client, article):
 
     assert "1,234,567 votes" in html
     assert "1,234,567 members have voted." in html
+
+
+def test_the_panel_an_htmx_vote_answers_carries_the_voters_own_token(
+    article, side_one, make_member
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        client.force_login(make_member())
+        client.get(article.get_absolute_url())  # the CSRF cookie
+    token = first.cookies["csrftoken"].value
+    first.post(vote_url(article), {"choice": "side-one", "csrfmiddlewaretoken": token}, **HTMX)
+    token = second.cookies["csrftoken"].value
+    # The same choice: its status line and forms come stored from the first member's vote.
+    panel = second.post(
+        vote_url(article), {"choice": "side-one", "csrfmiddlewaretoken": token}, **HTMX
+    ).text
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', panel).group(1)
+
+    withdrawn = second.post(
+        f"{article.get_absolute_url()}vote/withdraw/",
+        {"csrfmiddlewaretoken": form_token},
+        **HTMX,
+    )
+
+    assert withdrawn.status_code == HTTPStatus.OK
+    assert "@@" not in panel
