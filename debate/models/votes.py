@@ -326,8 +326,12 @@ def _viewer_columns(member_id: int | None) -> tuple[str, list]:
     post, report = Post._meta.db_table, Report._meta.db_table
     endorsement, switch = Endorsement._meta.db_table, Switch._meta.db_table
     judging = ArticleJudging._meta.db_table
+    members_switched = f"""(SELECT j.members_switched FROM {judging} j
+                    WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
+    if member_id is None:  # a visitor has nothing of their own: a statement without lookups
+        return f", FALSE, NULL, NULL, NULL, {members_switched}", []
     # The open switch's id and sides: a subquery each, as SQLite has no LATERAL join; each is
-    # the same index lookup. With no member (a visitor), every lookup finds nothing at once.
+    # the same index lookup.
     open_switch = f"""(SELECT w.{{}} FROM {switch} w
                     WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
                       AND w.created_at > %s
@@ -341,8 +345,7 @@ def _viewer_columns(member_id: int | None) -> tuple[str, list]:
                    {open_switch.format("id")},
                    {open_switch.format("from_position_id")},
                    {open_switch.format("to_position_id")},
-                   (SELECT j.members_switched FROM {judging} j
-                    WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
+                   {members_switched}"""  # noqa: S608 - names from the models
     since = timezone.now() - CREDIT_WINDOW
     return sql, [member_id] * 3 + [member_id, SwitchState.OPEN, since] * 3
 

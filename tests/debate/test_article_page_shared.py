@@ -291,3 +291,14 @@ def test_a_change_of_sides_counts_on_the_shared_page(
     services.vote_cast(member=switcher, article=article, position=side_two)
 
     assert "1 member changed sides on this debate." in page(reader, article)
+
+
+def test_a_change_of_sides_counts_on_the_page_a_visitor_shares(
+    client, article, side_one, side_two, make_member
+):
+    page(client, article)
+    switcher = make_member()
+    services.vote_cast(member=switcher, article=article, position=side_one)
+    services.vote_cast(member=switcher, article=article, position=side_two)
+
+    assert "1 member changed sides on this debate." in page(client, article)
