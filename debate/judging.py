@@ -37,7 +37,7 @@ from .models import (
     VoteChange,
 )
 from .models.judging import CREDIT_WINDOW, REASON_MAX_LENGTH
-from .models.votes import prepared_cursor
+from .models.raw_sql import prepared_cursor
 from .vote_counters import NO_VOTE, CampState, key_of
 
 ENDORSABLE = (PostKind.REBUTTAL, PostKind.REPLY)

@@ -37,7 +37,7 @@ Recount = Callable[..., list[Correction]]
 # Each family's recount function, in the order they run. Imported lazily by `families()` so that
 # modules defining them may import this one.
 COUNTER_FAMILIES: tuple[str, ...] = (
-    "debate.vote_counters.votes_recount",
+    "debate.vote_recount.votes_recount",
     "debate.discussion_counters.posts_recount",
     "debate.notifications.notifications_recount",
     "debate.judging_counters.judging_recount",

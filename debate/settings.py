@@ -313,7 +313,7 @@ DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
     # While this is None (Django's default) psycopg prepares nothing, not even the statements
-    # that debate.models.votes.prepared_cursor asks it to. Django's own cursors bind on the
+    # that debate.models.raw_sql.prepared_cursor asks it to. Django's own cursors bind on the
     # client and never prepare, so only those few statements are affected.
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 # Seconds a statement (or a wait for a lock) may take in a request the app server serves;

@@ -1,9 +1,7 @@
 """Members' sympathy votes and the append-only history of how they moved."""
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,75 +11,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .articles import Article, Position
+from .raw_sql import converted, prepared_cursor
 
 if TYPE_CHECKING:
     from .judging import Switch
 
 # What a vote, the tally and the chart need of a position (not its evidence or summary).
 POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
-
-
-@contextmanager
-def prepared_cursor():
-    """A cursor whose queries PostgreSQL plans once per connection, not once per request.
-
-    Django's psycopg cursors bind parameters on the client and turn prepared statements off
-    (for connection poolers), so PostgreSQL plans every query anew; for the five-table join of
-    `VoteCount.objects.page` that costs several times its execution. The few statements that
-    every vote and page view runs (that one, the vote's counter moves) are prepared on the
-    server instead (psycopg does so on the protocol level, which PgBouncer
-    1.21+ supports in transaction mode too). Wrapped like Django's own cursors, so it is
-    logged and counted.
-    """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    connection.ensure_connection()
-    raw = _preparing_cursor()(connection.connection)
-    raw.logged = connection.queries_logged
-    try:
-        yield connection._prepare_cursor(raw)
-    finally:
-        raw.close()
-
-
-@cache
-def _preparing_cursor():
-    """psycopg's server-side binding cursor, preparing every statement it runs."""
-    import psycopg
-
-    class PreparingCursor(psycopg.Cursor):
-        logged = False  # whether Django logs the queries (its debug cursor reads `_query`)
-
-        def execute(self, query, params=None, *, prepare=True, binary=None):
-            super().execute(query, params, prepare=prepare, binary=binary)
-            if self.logged:
-                # psycopg remembers the statement only when it sends it as text, not when it
-                # runs the prepared one: so that the query log still shows what ran.
-                self._query = self._convert_query(query, params)
-            return self
-
-    return PreparingCursor
-
-
-@cache
-def _converters(model, fields: tuple[str, ...], vendor: str) -> list:
-    """Each field's column and the backend's converters for it: the same for every row."""
-    table = model._meta.db_table
-    columns = [model._meta.get_field(name).get_col(table) for name in fields]
-    return [(column, connection.ops.get_db_converters(column)) for column in columns]
-
-
-def _converted(fields: Sequence[str], model, values) -> list:
-    """Raw column values as the ORM would hand them over (e.g. SQLite's datetimes as text)."""
-    result = []
-    converters = _converters(model, tuple(fields), connection.vendor)
-    for (column, column_converters), value in zip(converters, values, strict=True):
-        for converter in column_converters:
-            value = converter(value, column, connection)
-        result.append(value)
-    return result
 
 
 class Stance(models.TextChoices):
@@ -115,7 +51,7 @@ class SympathyVoteQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        values = _converted(VOTE_FIELDS, self.model, row)
+        values = converted(VOTE_FIELDS, self.model, row)
         return self.model.from_db(self.db, list(VOTE_FIELDS), values)
 
 
@@ -294,13 +230,13 @@ class VoteCountQuerySet(models.QuerySet):
         db = self.db
         n, m = len(article_fields), len(POSITION_FIELDS)
         first = rows[0]
-        values = _converted(article_fields, Article, first[:n])
+        values = converted(article_fields, Article, first[:n])
         article = Article.from_db(db, list(article_fields), values)
         positions, counters = [], []
         for row in rows:
             if row[n] is None:  # no positions
                 break
-            values = _converted(POSITION_FIELDS, Position, row[n : n + m])
+            values = converted(POSITION_FIELDS, Position, row[n : n + m])
             positions.append(Position.from_db(db, list(POSITION_FIELDS), values))
             counters.append((row[n], row[n + m] or 0, row[n + m + 1] or 0))
         if positions:

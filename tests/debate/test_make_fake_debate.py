@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from debate.management.commands.make_fake_debate import SYNTHETIC_EMAIL_DOMAIN
 from debate.models import Article, SympathyVote, VoteChange, VoteDay
-from debate.vote_counters import votes_recount
+from debate.vote_recount import votes_recount
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from accounts.services import member_delete
 from debate import services
 from debate.models import Article, Position, VoteChange, VoteCount, VoteDay
 from debate.recount import COUNTER_FAMILIES, recount
-from debate.vote_counters import votes_recount
+from debate.vote_recount import votes_recount
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def recount_output(*args) -> tuple[int, str]:
 
 
 def test_the_vote_family_is_registered_for_recount():
-    assert "debate.vote_counters.votes_recount" in COUNTER_FAMILIES
+    assert "debate.vote_recount.votes_recount" in COUNTER_FAMILIES
 
 
 def test_an_imported_article_has_a_counter_row_for_every_option_before_any_vote(seed_article):

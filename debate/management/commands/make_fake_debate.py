@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from debate.models import Article, Stance, SympathyVote, VoteChange
-from debate.vote_counters import votes_recount
+from debate.vote_recount import votes_recount
 
 SYNTHETIC_EMAIL_DOMAIN = "synthetic.invalid"  # reserved (RFC 2606): never a real address
 
