@@ -2,9 +2,10 @@
 
 Every service that changes what an article's discussion shows calls one of these inside its
 own transaction, as its last write: a post written, edited, deleted or moderated, an
-endorsement given or withdrawn, a credit, an author's new name or deletion. Last, because the
-article row is then locked only until the commit, after the rows that serialise the write
-itself (the post, the member), so it never waits on them while holding the article.
+endorsement given or withdrawn, an endorser's change of sides (it moves the bridging order),
+a credit, an author's new name or deletion. Last, because the article row is then locked only
+until the commit, after the rows that serialise the write itself (the post, the member, the
+vote), so it never waits on them while holding the article.
 
 A page that read the old version may store a rendering under it that already shows the write:
 harmless, since no later request asks for the old version.

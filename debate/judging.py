@@ -257,6 +257,8 @@ def _endorsements_move(member, article, left, joined) -> None:
             _tallies_move(eligible, left, -1)
             _tallies_move(eligible, joined, +1)
             bridging_refresh(eligible)
+            # The bridging order of the article's page may change with it.
+            discussion_changed([article.pk])
 
 
 _UNKNOWN = object()

@@ -27,7 +27,13 @@ from ..models import Article, Position, Switch
 from ..sympathy import options_for
 from .discussion import discussion_context
 from .judging import article_judging_context, credit_prompt_context
-from .voting import _labels, _sympathy_context, article_votes, history_fragment, vote_panel_fragment
+from .voting import (
+    _sympathy_context,
+    article_votes,
+    history_fragment,
+    labels_digest,
+    vote_panel_fragment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +160,7 @@ def _page_key(request, context: dict, order: str) -> str:
         article.updated_at.isoformat(),
         article.discussion_version,
         context["members_switched"],
-        _labels(context["options"]),
+        labels_digest(context["options"]),
         "member" if request.user.is_authenticated else "visitor",
         order,
     )
@@ -248,7 +254,7 @@ def _credit_prompt(request, context: dict, switch: Switch) -> str:
     every member without posts of their own here who made the same switch, so drawn once
     per discussion version and stored, with placeholders for the switch and the token."""
     article = context["article"]
-    parts = (article.pk, article.discussion_version, _labels(context["options"]),
+    parts = (article.pk, article.discussion_version, labels_digest(context["options"]),
              switch.from_position_id, switch.to_position_id)  # fmt: skip
     shared = Switch(pk=SWITCH_PLACEHOLDER, from_position_id=switch.from_position_id,
                     to_position_id=switch.to_position_id)  # fmt: skip

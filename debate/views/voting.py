@@ -63,7 +63,7 @@ def _sympathy_context(request, votes: ArticleVotes, chosen=UNKNOWN, counters=Non
     }
 
 
-def _labels(options) -> str:
+def labels_digest(options) -> str:
     """A digest of the options as a fragment shows them: a renamed side renders anew."""
     return digest("\n".join(f"{o.value}\t{o.label}\t{o.side}" for o in options))
 
@@ -79,7 +79,7 @@ def vote_panel_fragment(request, context: dict) -> Fragment:
     parts = (
         context["article"].pk,
         context["tally"].version,
-        _labels(context["options"]),
+        labels_digest(context["options"]),
         chosen.value if chosen else "",
         "member" if signed_in else "visitor",
     )
@@ -101,7 +101,7 @@ def vote_choices(request, context: dict, *, focus_status=False, csrf_token=None)
     parts = (
         article.pk,
         article.slug,
-        _labels(context["options"]),
+        labels_digest(context["options"]),
         chosen.value if chosen else "",
         "member" if signed_in else "visitor",
         "focus" if focus_status else "",
@@ -131,7 +131,7 @@ def history_fragment(article, options, tally) -> Fragment:
         days = VoteDay.objects.history(article)
         return {"article": article, "history": History.replay(options, days, today)}
 
-    parts = (article.pk, tally.version, today.isoformat(), _labels(options))
+    parts = (article.pk, tally.version, today.isoformat(), labels_digest(options))
     return Fragment("debate/_sympathy_history.html", parts, context)
 
 

@@ -282,23 +282,43 @@ def test_a_vote_shows_on_the_shared_page_without_drawing_the_page_again(
     assert "1 member has voted." in html
 
 
+@pytest.mark.parametrize("signed_in", [True, False], ids=["member", "visitor"])
 def test_a_change_of_sides_counts_on_the_shared_page(
-    reader, article, side_one, side_two, make_member
+    client, article, side_one, side_two, make_member, signed_in
 ):
-    page(reader, article)
-    switcher = make_member()
-    services.vote_cast(member=switcher, article=article, position=side_one)
-    services.vote_cast(member=switcher, article=article, position=side_two)
-
-    assert "1 member changed sides on this debate." in page(reader, article)
-
-
-def test_a_change_of_sides_counts_on_the_page_a_visitor_shares(
-    client, article, side_one, side_two, make_member
-):
+    if signed_in:
+        client.force_login(make_member())
     page(client, article)
     switcher = make_member()
     services.vote_cast(member=switcher, article=article, position=side_one)
     services.vote_cast(member=switcher, article=article, position=side_two)
 
     assert "1 member changed sides on this debate." in page(client, article)
+
+
+def test_an_endorser_changing_sides_reorders_the_shared_page(
+    reader, article, side_one, side_two, make_post, veteran
+):
+    # Bridging (the default order) counts each rebuttal's endorsements per camp: when an
+    # endorser changes sides, the order of the page can change without any post changing.
+    older = make_post(position=side_one, body="The older rebuttal, endorsed by one camp.")
+    newer = make_post(position=side_one, body="The newer rebuttal, endorsed by both camps.")
+    mover = veteran()
+    # The mover has changed sides here before: the count of members who did stays the same.
+    services.vote_cast(member=mover, article=article, position=side_two)
+    for member, side, posts in [
+        (veteran(), side_one, [older, newer]),
+        (veteran(), side_one, [older]),
+        (veteran(), side_two, [newer]),
+        (mover, side_one, [older]),
+    ]:
+        services.vote_cast(member=member, article=article, position=side)
+        for post in posts:
+            judging.endorsement_add(member=member, post=post)
+    html = page(reader, article)
+    assert html.index(f'id="post-{newer.pk}"') < html.index(f'id="post-{older.pk}"')
+
+    services.vote_cast(member=mover, article=article, position=side_two)
+
+    html = page(reader, article)
+    assert html.index(f'id="post-{older.pk}"') < html.index(f'id="post-{newer.pk}"')

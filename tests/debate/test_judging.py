@@ -23,6 +23,8 @@ from debate.models import (
 )
 from debate.moderation import MemberSuspended
 
+from .test_services import run_at_once
+
 pytestmark = pytest.mark.django_db
 
 
@@ -456,25 +458,8 @@ def test_endorsements_racing_a_members_vote_changes_all_end_in_their_camp(
     for n, post in enumerate(posts):
         calls.append(lambda post=post: judging.endorsement_add(member=member, post=post))
         calls.append(lambda n=n: vote(member, (side_two, side_one)[n % 2]))
-    start = threading.Barrier(len(calls))
-    errors = []
 
-    def run(call):
-        try:
-            start.wait()
-            call()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert run_at_once(calls) == []
     camp = member.sympathy_votes.get().position_id
     assert set(
         Endorsement.objects.filter(member=member).values_list("camp_position", flat=True)
