@@ -152,7 +152,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its redis-py client (debate/redis_cache.py).
+            "BACKEND": "debate.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -43,7 +43,7 @@ def test_production_postgresql_connections_time_out(production_values):
 
 def test_production_redis_cache_times_out(production_values):
     cache = production_values["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "debate.redis_cache.RedisCache"
     assert cache["OPTIONS"]["socket_connect_timeout"] <= 1
     assert cache["OPTIONS"]["socket_timeout"] <= 1
 
