@@ -10,6 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.defaultfilters import pluralize
+from django.utils.formats import number_format
+
 from .models import RESERVED_POSITION_SLUG, Position
 
 BOTH = (
@@ -81,6 +84,22 @@ class TallyRow:
     x: float  # where this option's segment of the bar starts, 0 to 100
     width: float  # the segment's length, 0 to 100
 
+    # Rendered with every vote and every changed tally: what _tally.html shows, made here in a
+    # few Python calls rather than a dozen template filters per row.
+    @property
+    def votes_text(self) -> str:
+        """The count as the tally shows it ("1,234 votes"), grouped as the locale groups numbers."""
+        return f"{number_format(self.count, force_grouping=True)} vote{pluralize(self.count)}"
+
+    @property
+    def bar_x(self) -> str:
+        """`x` as SVG wants it, never localized."""
+        return str(self.x)
+
+    @property
+    def bar_width(self) -> str:
+        return str(self.width)
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -113,6 +132,18 @@ class Tally:
             counts[position_id] = votes
             changes += moved
         return cls.from_counts(options, counts, version=str(changes))
+
+    @property
+    def bar(self) -> list[TallyRow]:
+        """The rows that have a segment in the bar: those with votes."""
+        return [row for row in self.rows if row.count]
+
+    @property
+    def total_text(self) -> str:
+        if not self.total:
+            return "No votes yet."
+        total = number_format(self.total, force_grouping=True)
+        return f"{total} member{pluralize(self.total)} ha{pluralize(self.total, 's,ve')} voted."
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,21 @@ def test_tally_counts_shares_and_bar_segments(options):
     assert [(r.x, r.width) for r in tally.rows] == [(0, 75), (75, 0), (75, 25)]
 
 
+def test_tally_texts_group_thousands_and_agree_in_number(options):
+    tally = Tally.from_counts(options, {1: 1234, 2: 1, None: 0})
+
+    assert [r.votes_text for r in tally.rows] == ["1,234 votes", "1 vote", "0 votes"]
+    assert tally.total_text == "1,235 members have voted."
+    assert Tally.from_counts(options, {2: 1}).total_text == "1 member has voted."
+    assert Tally.from_counts(options, {}).total_text == "No votes yet."
+
+
+def test_tally_bar_draws_only_options_with_votes(options):
+    tally = Tally.from_counts(options, {1: 3, None: 1})
+
+    assert [(r.bar_x, r.bar_width) for r in tally.bar] == [("0.0", "75.0"), ("75.0", "25.0")]
+
+
 def test_tally_of_no_votes_is_all_zero(options):
     tally = Tally.from_counts(options, {})
 
