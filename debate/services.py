@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from . import feeds, judging
 from .feeds import ArticleRecord
-from .models import Article, Position, Stance, SympathyVote, Topic, VoteChange
+from .models import (
+    VOTE_NOT_LOCKED,
+    Article,
+    Position,
+    Stance,
+    SympathyVote,
+    Topic,
+    VoteChange,
+)
 from .moderation import member_write_check
 from .vote_counters import counters_ensure, vote_move
 
@@ -237,7 +245,9 @@ def _change(member, article: Article, **move) -> VoteChange:
     return VoteChange(article=article, member=member, created_at=timezone.now(), **move)
 
 
-def vote_cast(*, member, article: Article, position: Position | None) -> VoteResult:
+def vote_cast(
+    *, member, article: Article, position: Position | None, locked=VOTE_NOT_LOCKED
+) -> VoteResult:
     """Record that `member` finds `position` (None: both equally) the more sympathetic side.
 
     Every change appends exactly one VoteChange and moves the vote counters with it (in the
@@ -245,13 +255,17 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
     Simultaneous calls for one member are serialised by the row lock, or, when there is no row
     yet, by the unique (member, article) index: the loser of the insert race retries as an
     update of the winner's row, so history stays one unbroken chain.
+
+    `locked`: the member's vote as the caller's transaction already read and locked it
+    (`ArticleVotes.vote_locked`), so it is not read again.
     """
     member_write_check(member)  # a suspended member votes on nothing
     if position is not None and position.article_id != article.pk:
         raise ValueError(f"Position {position.slug!r} is not part of article {article.slug!r}.")
     stance = _stance_of(position)
-    with transaction.atomic():
-        vote = _vote_locked(member, article)
+    # A caller holding the lock runs its own transaction: no savepoint (two round trips) in it.
+    with transaction.atomic(savepoint=locked is VOTE_NOT_LOCKED):
+        vote = _vote_locked(member, article) if locked is VOTE_NOT_LOCKED else locked
         for _attempt in range(3):
             if vote is not None:
                 break
@@ -288,10 +302,11 @@ def vote_cast(*, member, article: Article, position: Position | None) -> VoteRes
         return VoteResult.CHANGED
 
 
-def vote_withdraw(*, member, article: Article) -> VoteResult:
-    """Remove the member's vote on the article, recording the withdrawal in the history."""
-    with transaction.atomic():
-        vote = _vote_locked(member, article)
+def vote_withdraw(*, member, article: Article, locked=VOTE_NOT_LOCKED) -> VoteResult:
+    """Remove the member's vote on the article, recording the withdrawal in the history.
+    `locked`: as `vote_cast` takes it."""
+    with transaction.atomic(savepoint=locked is VOTE_NOT_LOCKED):
+        vote = _vote_locked(member, article) if locked is VOTE_NOT_LOCKED else locked
         if vote is None:
             return VoteResult.NOTHING_TO_WITHDRAW
         change = _change(

@@ -37,6 +37,7 @@ from .notifications import (
     NotificationQuerySet,
 )
 from .votes import (
+    VOTE_NOT_LOCKED,
     ArticleVotes,
     Stance,
     SympathyVote,
@@ -55,6 +56,7 @@ __all__ = [
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "SYSTEM_ACTOR",
+    "VOTE_NOT_LOCKED",
     "Article",
     "ArticleJudging",
     "ArticleVotes",

@@ -178,6 +178,24 @@ class ArticleVotes:
     engaged: bool = False
     open_switch: "Switch | None" = None
     members_switched: int = 0  # the article's count of members who changed sides
+    my_vote_id: int | None = None
+    # With `lock_vote=True` on PostgreSQL: the member's vote row is locked in the caller's
+    # transaction, and `vote_locked()` is what `vote_cast` would otherwise read and lock.
+    vote_is_locked: bool = False
+
+    def vote_locked(self, member_id: int):
+        """The member's vote as this query read and locked it (None: they have none), or
+        `VOTE_NOT_LOCKED` when the query took no lock (SQLite, or `lock_vote=False`)."""
+        if not self.vote_is_locked:
+            return VOTE_NOT_LOCKED
+        if self.my_vote is None:
+            return None
+        stance, position_id = self.my_vote
+        values = [self.my_vote_id, member_id, self.article.pk, stance, position_id]
+        return SympathyVote.from_db(self.article._state.db, list(VOTE_FIELDS[:5]), values)
+
+
+VOTE_NOT_LOCKED = object()  # see ArticleVotes.vote_locked
 
 
 class VoteCountQuerySet(models.QuerySet):
@@ -191,12 +209,16 @@ class VoteCountQuerySet(models.QuerySet):
         article_fields: Sequence[str],
         *,
         viewer: bool = False,
+        lock_vote: bool = False,
     ):
         """The article, its positions, their counters and the member's vote: one query.
 
         `viewer`: also whether the page needs drawing for this member alone (`engaged`), their
         open switch (each an index lookup bounded by the member's own rows), and the article's
-        count of members who changed sides.
+        count of members who changed sides. `lock_vote` (inside a transaction): also lock the
+        member's vote row, on PostgreSQL, so that a vote needs no statement of its own to lock
+        it (`ArticleVotes.vote_locked`). Only the vote row is read as the lock leaves it; the
+        rest is as the statement began, so a vote takes nothing else from here as current.
 
         The pages that every vote and every poll hit call this. Written in SQL because here
         building the equivalent ORM query (subqueries for the counters and the vote) costs
@@ -207,18 +229,27 @@ class VoteCountQuerySet(models.QuerySet):
         position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
         q = connection.ops.quote_name
         viewer_sql, viewer_params = _viewer_columns(member_id) if viewer else ("", [])
+        vote_table = q(SympathyVote._meta.db_table)
+        lock_vote = lock_vote and connection.features.has_select_for_update
+        if lock_vote:
+            # FOR UPDATE cannot lock the nullable side of an outer join; a lateral subquery can.
+            vote_join = f"""LEFT JOIN LATERAL (
+                SELECT x.id, x.stance, x.position_id FROM {vote_table} x
+                WHERE x.article_id = a.id AND x.member_id = %s FOR UPDATE) v ON TRUE"""  # noqa: S608
+        else:
+            vote_join = f"LEFT JOIN {vote_table} v ON v.article_id = a.id AND v.member_id = %s"
         sql = f"""
             SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
                    {", ".join(f"p.{q(c)}" for c in position_columns)},
-                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id{viewer_sql}
+                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
+                   v.id{viewer_sql}
             FROM {q(Article._meta.db_table)} a
+            {vote_join}
             LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
             LEFT JOIN {q(self.model._meta.db_table)} c
                 ON c.article_id = a.id AND c.position_id = p.id
             LEFT JOIN {q(self.model._meta.db_table)} b
                 ON b.article_id = a.id AND b.position_id IS NULL
-            LEFT JOIN {q(SympathyVote._meta.db_table)} v
-                ON v.article_id = a.id AND v.member_id = %s
             WHERE a.slug = %s
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
@@ -244,12 +275,13 @@ class VoteCountQuerySet(models.QuerySet):
         stance, position_id = first[n + m + 4], first[n + m + 5]
         my_vote = (stance, position_id) if stance else None
         found = ArticleVotes(article, positions, counters, my_vote)
+        found.my_vote_id, found.vote_is_locked = first[n + m + 6], lock_vote
         if viewer:
-            found.engaged = bool(first[n + m + 6])
-            switch_id, left, joined = first[n + m + 7 : n + m + 10]
+            found.engaged = bool(first[n + m + 7])
+            switch_id, left, joined = first[n + m + 8 : n + m + 11]
             if switch_id is not None:
                 found.open_switch = _switch(switch_id, left, joined)
-            found.members_switched = first[n + m + 10] or 0
+            found.members_switched = first[n + m + 11] or 0
         return found
 
 

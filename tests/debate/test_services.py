@@ -5,10 +5,19 @@ import threading
 from functools import partial
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from debate import services
-from debate.models import Article, Position, Stance, SympathyVote, VoteChange
+from debate.models import (
+    VOTE_NOT_LOCKED,
+    Article,
+    Position,
+    Stance,
+    SympathyVote,
+    VoteChange,
+    VoteCount,
+)
 from debate.services import VoteResult
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +208,80 @@ def test_votes_and_withdrawals_racing_keep_at_most_one_vote_and_a_whole_history(
     vote = SympathyVote.objects.filter(member=member, article=article).first()
     assert SympathyVote.objects.filter(member=member).count() == (1 if vote else 0)
     assert_history_is_one_chain_ending_at(article, vote)
+
+
+def _locked_by_the_page_query(member, article):
+    return VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), lock_vote=True)
+
+
+def _vote_as_the_view_does(member, article, position):
+    with transaction.atomic():
+        found = _locked_by_the_page_query(member, article)
+        services.vote_cast(
+            member=member, article=article, position=position, locked=found.vote_locked(member.pk)
+        )
+
+
+def _withdraw_as_the_view_does(member, article):
+    with transaction.atomic():
+        found = _locked_by_the_page_query(member, article)
+        services.vote_withdraw(member=member, article=article, locked=found.vote_locked(member.pk))
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_votes_locked_by_the_page_query_racing_keep_one_vote_a_whole_history_and_counters(
+    member, article
+):
+    positions = list(article.positions.all())
+    calls = []
+    for i in range(40):
+        position = positions[i % 2] if i % 3 else None
+        if i % 4 == 0:
+            calls.append(partial(_withdraw_as_the_view_does, member, article))
+        elif i % 4 == 1:  # the service locking for itself, as the admin and tests call it
+            calls.append(
+                partial(services.vote_cast, member=member, article=article, position=position)
+            )
+        else:
+            calls.append(partial(_vote_as_the_view_does, member, article, position))
+
+    errors = run_at_once(calls)
+
+    assert errors == []
+    vote = SympathyVote.objects.filter(member=member, article=article).first()
+    assert SympathyVote.objects.filter(member=member).count() == (1 if vote else 0)
+    assert_history_is_one_chain_ending_at(article, vote)
+    assert recount_check() == 0
+
+
+def recount_check() -> int:
+    try:
+        call_command("recount", "--check", verbosity=0)
+    except SystemExit as exit_:
+        return exit_.code
+    return 0
+
+
+def test_the_page_query_hands_over_the_vote_it_locked(member, article, side_one):
+    services.vote_cast(member=member, article=article, position=side_one)
+    vote = SympathyVote.objects.get(member=member)
+
+    with transaction.atomic():
+        locked = _locked_by_the_page_query(member, article).vote_locked(member.pk)
+
+    if connection.vendor != "postgresql":  # no row locks: the vote reads its own
+        assert locked is VOTE_NOT_LOCKED
+    else:
+        assert (locked.pk, locked.stance, locked.position_id) == (
+            vote.pk,
+            vote.stance,
+            vote.position_id,
+        )
+
+
+def test_the_page_query_hands_over_no_vote_for_a_member_without_one(member, article):
+    with transaction.atomic():
+        locked = _locked_by_the_page_query(member, article).vote_locked(member.pk)
+
+    assert locked is (None if connection.vendor == "postgresql" else VOTE_NOT_LOCKED)

@@ -347,6 +347,24 @@ def test_htmx_vote_answers_the_tally_its_own_update_returned_without_reading_it_
     assert "3 members have voted." in response.content.decode()
 
 
+def test_a_vote_locks_the_members_vote_with_the_page_query_on_postgresql(
+    member_client, article, side_one, cast_votes
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: the vote's transaction serialises writers")
+    from django.test.utils import CaptureQueriesContext
+
+    cast_votes(side_one)
+    member_client.post(vote_url(article), {"choice": "side-one"}, **HTMX)  # the member's vote
+    with CaptureQueriesContext(connection) as captured:
+        response = member_client.post(vote_url(article), {"choice": "side-two"}, **HTMX)
+
+    assert response.status_code == HTTPStatus.OK
+    locking = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locking) == 1
+    assert "LATERAL" in locking[0]  # the page query, which reads the article and its counters
+
+
 def test_htmx_vote_answers_without_the_chart_and_tells_the_page_it_moved(member_client, article):
     # Drawing the chart must not hold up the vote: the page's chart fetches itself when
     # told that sympathy moved (hx-trigger="sympathy-moved from:body").
