@@ -103,14 +103,17 @@ class Switch(models.Model):
 
     vote_change = models.OneToOneField(VoteChange, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="switches")
+    # Every change of side writes a row: no index the reads do without. The member's switches
+    # are found through `switch_member_idx`, which starts with the member; only a position's
+    # deletion (rare, by staff) looks for switches by position.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     from_position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     to_position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     first_on_article = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=SwitchState.choices, default=SwitchState.OPEN)

@@ -59,13 +59,26 @@ VOTE_FIELDS = ("id", "member_id", "article_id", "stance", "position_id", "create
 
 
 class SympathyVote(models.Model):
+    # Indexes only on what a vote never changes: a change of side (stance, position,
+    # updated_at) is then a HOT update, which writes no index entry at all. The member's votes
+    # are found through `one_vote_per_member`, which starts with the member; the pages count
+    # votes from `VoteCount`, and only `recount` and a position's deletion (rare, by staff)
+    # look for votes by position, reading the article's votes.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sympathy_votes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sympathy_votes",
+        db_index=False,
     )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
     stance = models.CharField(max_length=10, choices=Stance.choices)
     position = models.ForeignKey(
-        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="votes"
+        Position,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -81,7 +94,6 @@ class SympathyVote(models.Model):
                 name="vote_stance_matches_position",
             ),
         ]
-        indexes = [models.Index(fields=["article", "position"], name="vote_tally_idx")]
 
     def __str__(self) -> str:
         return f"{self.member} on {self.article}: {self.position or 'both equally'}"
@@ -124,13 +136,15 @@ class VoteChange(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Not indexed by position: every vote writes a row here, and only a position's deletion
+    # (rare, by staff) looks for rows by position.
     from_stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     from_position = models.ForeignKey(
-        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", db_index=False
     )
     to_stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     to_position = models.ForeignKey(
-        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+        Position, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
