@@ -132,6 +132,25 @@ def test_a_change_of_side_is_the_lock_and_two_statements_on_postgresql(
     assert SympathyVote.objects.get(member=member).position == side_one
 
 
+def test_a_change_of_side_updates_the_vote_without_writing_an_index_entry(
+    member, article, side_one, side_two
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("HOT updates are PostgreSQL's")
+    services.vote_cast(member=member, article=article, position=side_one)
+
+    services.vote_cast(member=member, article=article, position=side_two)
+    services.vote_cast(member=member, article=article, position=None)
+
+    with connection.cursor() as cursor:  # this transaction's own counts, read at once
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [SympathyVote._meta.db_table],
+        )
+        updated, heap_only = cursor.fetchone()
+    assert updated == heap_only == 2
+
+
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite serialises writers, so there is no race to lose; "
