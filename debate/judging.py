@@ -37,7 +37,6 @@ from .models import (
     VoteChange,
 )
 from .models.judging import CREDIT_WINDOW, REASON_MAX_LENGTH
-from .models.raw_sql import prepared_cursor
 from .vote_counters import NO_VOTE, CampState, key_of
 
 ENDORSABLE = (PostKind.REBUTTAL, PostKind.REPLY)
@@ -233,15 +232,16 @@ def camp_move(*, member, article, change: VoteChange, known: CampState | None = 
     their endorsements there follow it to the new camp, and a change from one choice to
     another is recorded as a switch, which the member may credit to a rebuttal.
 
-    `known`: what the vote's own statement read of the member's endorsements and switches
-    there, after its lock (`vote_counters.vote_move`); None: read them here."""
+    `known`: what the vote's own statement read of the member's endorsements there, after its
+    lock, and whether it recorded the switch (`vote_counters.vote_move`); None: read and
+    record them here."""
     left = key_of(change.from_stance, change.from_position_id)
     joined = key_of(change.to_stance, change.to_position_id)
     if known is None or known.endorsed:
         _endorsements_move(member, article, left, joined)
-    if left is not NO_VOTE and joined is not NO_VOTE and left != joined:
-        latest = _UNKNOWN if known is None else known.latest_switch
-        _switch_record(member, article, change, left, joined, latest)
+    switched = left is not NO_VOTE and joined is not NO_VOTE and left != joined
+    if switched and (known is None or not known.switch_recorded):
+        _switch_record(member, article, change, left, joined)
 
 
 def _endorsements_move(member, article, left, joined) -> None:
@@ -261,24 +261,23 @@ def _endorsements_move(member, article, left, joined) -> None:
             discussion_changed([article.pk])
 
 
-_UNKNOWN = object()
-
-
-def _switch_record(member, article, change, left, joined, latest=_UNKNOWN) -> None:
-    """Record the switch; `latest`: the (id, state) of the member's latest switch on the
-    article (None: they have none), read here when not given."""
-    if latest is _UNKNOWN:
-        latest = (
-            Switch.objects.filter(member=member, article=article)
-            .order_by("-created_at", "-id")
-            .values_list("pk", "state")
-            .first()
-        )
+def _switch_record(member, article, change, left, joined) -> None:
+    """Record the switch step by step; on PostgreSQL the vote's own statement does it
+    (`vote_counters.vote_move`), the same way."""
+    latest = (
+        Switch.objects.filter(member=member, article=article)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "state")
+        .first()
+    )
     # A newer switch supersedes an open one: the prompt asks about the latest move only.
     # Unless it was credited or skipped since it was read: the answer stands.
-    superseded = latest[0] if latest is not None and latest[1] == SwitchState.OPEN else None
+    if latest is not None and latest[1] == SwitchState.OPEN:
+        Switch.objects.filter(pk=latest[0], state=SwitchState.OPEN).update(
+            state=SwitchState.SKIPPED
+        )
     first = latest is None
-    switch = Switch(
+    Switch.objects.create(
         vote_change=change,
         article=article,
         member=member,
@@ -287,14 +286,6 @@ def _switch_record(member, article, change, left, joined, latest=_UNKNOWN) -> No
         first_on_article=first,
         created_at=change.created_at,
     )
-    if connection.vendor == "postgresql":
-        _switch_insert_superseding(switch, superseded)
-    else:
-        if superseded is not None:
-            Switch.objects.filter(pk=superseded, state=SwitchState.OPEN).update(
-                state=SwitchState.SKIPPED
-            )
-        switch.save()
     if first:
         counter = ArticleJudging.objects.filter(article=article)
         if not counter.update(members_switched=F("members_switched") + 1):
@@ -303,39 +294,6 @@ def _switch_record(member, article, change, left, joined, latest=_UNKNOWN) -> No
                     ArticleJudging.objects.create(article=article, members_switched=1)
             except IntegrityError:
                 counter.update(members_switched=F("members_switched") + 1)
-
-
-def _switch_insert_superseding(switch: Switch, superseded: int | None) -> None:
-    """Insert `switch` and mark the open switch `superseded` (if any) skipped: one prepared
-    statement instead of two compiled by the ORM, as every change of side runs them."""
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _SWITCH_SQL,
-            {
-                "superseded": superseded,
-                "open": SwitchState.OPEN.value,
-                "skipped": SwitchState.SKIPPED.value,
-                "vote_change": switch.vote_change_id,
-                "article": switch.article_id,
-                "member": switch.member_id,
-                "from_position": switch.from_position_id,
-                "to_position": switch.to_position_id,
-                "first": switch.first_on_article,
-                "created_at": switch.created_at,
-            },
-        )
-
-
-_SWITCH_SQL = f"""
-    WITH superseded AS (
-        UPDATE {Switch._meta.db_table} SET state = %(skipped)s
-        WHERE id = %(superseded)s AND state = %(open)s
-    )
-    INSERT INTO {Switch._meta.db_table} (vote_change_id, article_id, member_id, from_position_id,
-        to_position_id, first_on_article, state, created_at)
-    VALUES (%(vote_change)s, %(article)s, %(member)s, %(from_position)s, %(to_position)s,
-        %(first)s, %(open)s, %(created_at)s)
-"""  # noqa: S608 - the table name from the model, values as parameters
 
 
 def switch_open(member, article, now: datetime | None = None) -> Switch | None:

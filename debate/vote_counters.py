@@ -17,8 +17,8 @@ another way, the first move of a day; `vote_move` upserts the day's rows on Post
 `vote_recount.votes_recount` creates any that are missing when it repairs.
 
 `vote_move` is what a member's vote writes once its row is locked: the VoteChange, the counter
-moves and the vote itself, on PostgreSQL in one statement that also reads what
-`judging.camp_move` needs to know (`CampState`), instead of six round trips.
+moves, the vote itself and a switch of sides, on PostgreSQL in one statement that also reads
+what `judging.camp_move` needs to know (`CampState`), instead of eight round trips.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from django.utils import timezone
 
 from .models import (
     Article,
+    ArticleJudging,
     Endorsement,
     Position,
     Stance,
     Switch,
+    SwitchState,
     SympathyVote,
     VoteChange,
     VoteCount,
@@ -145,10 +147,10 @@ _DAY_MOVE_SQL = f"""
 
 @dataclass(frozen=True)
 class CampState:
-    """What `judging.camp_move` needs to know of the member's judging on the article."""
+    """What `judging.camp_move` needs to know of the vote's statement."""
 
-    endorsed: bool  # whether they have endorsed anything there
-    latest_switch: tuple[int, str] | None  # (id, state) of their latest switch there
+    endorsed: bool  # whether the member has endorsed anything on the article
+    switch_recorded: bool  # whether the statement recorded the move as a switch of sides
 
 
 def vote_move(
@@ -161,12 +163,14 @@ def vote_move(
     position, or deleted if `withdrawn` (None: nothing to write, as for a first vote, which
     the caller has inserted already).
 
-    On PostgreSQL all of it is one statement, which also reads the member's `CampState` for
-    `judging.camp_move`. Read there, after the vote's row lock was granted, it sees whatever a
-    request that held the lock before committed (an endorsement, a switch); read by the
-    statement that takes the lock, it would not, since that statement's snapshot predates
-    the wait. On SQLite the ORM writes it step by step, and the answer is None: `camp_move`
-    reads for itself.
+    On PostgreSQL all of it is one statement, which also records a change from one choice to
+    another as a switch of sides (superseding the member's open one, counting a first one in
+    `ArticleJudging`), as `judging._switch_record` does, and reads whether the member has
+    endorsed anything on the article (`CampState`, for `judging.camp_move`). Read there, after
+    the vote's row lock was granted, it sees whatever a request that held the lock before
+    committed (an endorsement, a switch); read by the statement that takes the lock, it would
+    not, since that statement's snapshot predates the wait. On SQLite the ORM writes it step
+    by step, and the answer is None: `camp_move` reads and records for itself.
     """
     article_id = change.article_id
     left = key_of(change.from_stance, change.from_position_id)
@@ -197,17 +201,19 @@ def vote_move(
         "withdrawn": withdrawn,
         "stance": None if vote is None else vote.stance,
         "position": None if vote is None else vote.position_id,
+        "switches": left is not NO_VOTE and joined is not NO_VOTE and left != joined,
+        "open": SwitchState.OPEN.value,
+        "skipped": SwitchState.SKIPPED.value,
     }
     with prepared_cursor() as cursor:
         cursor.execute(_VOTE_MOVE_SQL, parameters)
         rows = cursor.fetchall()
-    change_id, rolled_up, endorsed, switch_id, switch_state = rows[0][:5]
+    change_id, rolled_up, endorsed = rows[0][:3]
     change.pk = change_id
     change._state.adding, change._state.db = False, connection.alias
-    counters = [row[5:] for row in rows if row[6] is not None]  # none if every row is missing
+    counters = [row[3:] for row in rows if row[4] is not None]  # none if every row is missing
     _counters_check(article_id, touched, counters, rolled_up)
-    latest_switch = None if switch_id is None else (switch_id, switch_state)
-    return CampState(endorsed=endorsed, latest_switch=latest_switch)
+    return CampState(endorsed=endorsed, switch_recorded=parameters["switches"])
 
 
 # The parts of one statement run in no guaranteed order, and all see the tables as they were
@@ -219,8 +225,10 @@ def vote_move(
 #   the upsert waits for it and adds to it. One upsert per unique constraint: "both equally"
 #   (position NULL) has its own.
 # - `voted` and `unvoted` write the vote's row, locked already, when their flag says so.
-# - The last columns read what `judging.camp_move` needs, by the indexes
-#   `endorsement_member_article_idx` and `switch_member_idx`.
+# - With `switches`, `superseded`, `switched` and `judged` record the switch of sides as
+#   `judging._switch_record` does: the member's latest switch (by `switch_member_idx`) is
+#   skipped if still open, and the new one is their first on the article if there was none.
+# - The last column reads what `judging.camp_move` needs, by `endorsement_member_article_idx`.
 # One row per counter row, the other columns repeated.
 _POSITION_ID = f"CAST(%({{}})s AS {Position._meta.pk.rel_db_type(connection)})"
 _DAY_UPSERT_SQL = f"""
@@ -252,6 +260,25 @@ _VOTE_MOVE_SQL = f"""
         WHERE id = %(vote)s AND NOT %(withdrawn)s
     ), unvoted AS (
         DELETE FROM {SympathyVote._meta.db_table} WHERE id = %(vote)s AND %(withdrawn)s
+    ), latest AS (
+        SELECT id, state FROM {Switch._meta.db_table}
+        WHERE %(switches)s AND member_id = %(member)s AND article_id = %(article)s
+        ORDER BY created_at DESC, id DESC
+        LIMIT 1
+    ), superseded AS (
+        UPDATE {Switch._meta.db_table} SET state = %(skipped)s
+        WHERE id = (SELECT id FROM latest) AND state = %(open)s
+    ), switched AS (
+        INSERT INTO {Switch._meta.db_table} (vote_change_id, article_id, member_id,
+            from_position_id, to_position_id, first_on_article, state, created_at)
+        SELECT change.id, %(article)s, %(member)s, {_POSITION_ID.format("left")},
+            {_POSITION_ID.format("joined")}, NOT EXISTS (SELECT 1 FROM latest), %(open)s, %(now)s
+        FROM change WHERE %(switches)s
+        RETURNING first_on_article
+    ), judged AS (
+        INSERT INTO {ArticleJudging._meta.db_table} AS j (article_id, members_switched)
+        SELECT %(article)s, 1 FROM switched WHERE first_on_article
+        ON CONFLICT (article_id) DO UPDATE SET members_switched = j.members_switched + 1
     )
     SELECT change.id,
         (SELECT count(*) FROM day_positions) + (SELECT count(*) FROM day_both),
@@ -259,15 +286,8 @@ _VOTE_MOVE_SQL = f"""
             SELECT 1 FROM {Endorsement._meta.db_table}
             WHERE member_id = %(member)s AND article_id = %(article)s
         ),
-        latest.id, latest.state,
         counted.position_id, counted.votes, counted.changes
     FROM change
-    LEFT JOIN LATERAL (
-        SELECT id, state FROM {Switch._meta.db_table}
-        WHERE member_id = %(member)s AND article_id = %(article)s
-        ORDER BY created_at DESC, id DESC
-        LIMIT 1
-    ) latest ON true
     LEFT JOIN counted ON true
 """  # noqa: S608 - table names from the models, values as parameters
 
