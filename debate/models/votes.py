@@ -242,7 +242,9 @@ class VoteCountQuerySet(models.QuerySet):
         article_columns = [Article._meta.get_field(name).column for name in article_fields]
         position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
         q = connection.ops.quote_name
-        viewer_sql, viewer_params = _viewer_columns(member_id) if viewer else ("", [])
+        viewer_sql, viewer_params, viewer_join, viewer_join_params = (
+            _viewer_columns(member_id) if viewer else ("", [], "", [])
+        )
         vote_table = q(SympathyVote._meta.db_table)
         lock_vote = lock_vote and connection.features.has_select_for_update
         if lock_vote:
@@ -258,6 +260,7 @@ class VoteCountQuerySet(models.QuerySet):
                    c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
                    v.id{viewer_sql}
             FROM {q(Article._meta.db_table)} a
+            {viewer_join}
             {vote_join}
             LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
             LEFT JOIN {q(self.model._meta.db_table)} c
@@ -268,7 +271,7 @@ class VoteCountQuerySet(models.QuerySet):
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
         with prepared_cursor() as cursor:
-            cursor.execute(sql, [*viewer_params, member_id, slug])
+            cursor.execute(sql, [*viewer_params, *viewer_join_params, member_id, slug])
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -299,9 +302,10 @@ class VoteCountQuerySet(models.QuerySet):
         return found
 
 
-def _viewer_columns(member_id: int | None) -> tuple[str, list]:
+def _viewer_columns(member_id: int | None) -> tuple[str, list, str, list]:
     """The article page's columns (see `page`): the member's marks and open switch, and the
-    article's count of members who changed sides; and their parameters."""
+    article's count of members who changed sides; their parameters, and a join they need
+    (its parameters follow)."""
     from .discussion import Post, Report
     from .judging import CREDIT_WINDOW, ArticleJudging, Endorsement, Switch, SwitchState
 
@@ -311,25 +315,35 @@ def _viewer_columns(member_id: int | None) -> tuple[str, list]:
     members_switched = f"""(SELECT j.members_switched FROM {judging} j
                     WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
     if member_id is None:  # a visitor has nothing of their own: a statement without lookups
-        return f", FALSE, NULL, NULL, NULL, {members_switched}", []
-    # The open switch's id and sides: a subquery each, as SQLite has no LATERAL join; each is
-    # the same index lookup.
-    open_switch = f"""(SELECT w.{{}} FROM {switch} w
+        return f", FALSE, NULL, NULL, NULL, {members_switched}", [], "", []
+    since = timezone.now() - CREDIT_WINDOW
+    columns = ("id", "from_position_id", "to_position_id")
+    latest_open = f"""SELECT {{}} FROM {switch} w
                     WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
                       AND w.created_at > %s
-                    ORDER BY w.created_at DESC LIMIT 1)"""  # noqa: S608 - names from the models
+                    ORDER BY w.created_at DESC LIMIT 1"""  # noqa: S608 - names from the models
+    if connection.vendor == "postgresql":
+        # Joined once to the article's row: as columns, it would run again for every
+        # position's row.
+        open_switch = tuple(f"s.{column}" for column in columns)
+        join = f"LEFT JOIN LATERAL ({latest_open.format('w.*')}) s ON TRUE"
+        join_params = [member_id, SwitchState.OPEN, since]
+        switch_params = []
+    else:
+        # SQLite has no LATERAL join: the open switch's id and sides, a subquery each (the
+        # same index lookup).
+        open_switch = tuple(f"({latest_open.format(f'w.{column}')})" for column in columns)
+        join, join_params = "", []
+        switch_params = [member_id, SwitchState.OPEN, since] * 3
     sql = f""",
                    (EXISTS (SELECT 1 FROM {post} e WHERE e.author_id = %s AND e.article_id = a.id)
                     OR EXISTS (SELECT 1 FROM {endorsement} e
                                WHERE e.member_id = %s AND e.article_id = a.id)
                     OR EXISTS (SELECT 1 FROM {report} r JOIN {post} e ON e.id = r.post_id
                                WHERE r.reporter_id = %s AND e.article_id = a.id)),
-                   {open_switch.format("id")},
-                   {open_switch.format("from_position_id")},
-                   {open_switch.format("to_position_id")},
+                   {open_switch[0]}, {open_switch[1]}, {open_switch[2]},
                    {members_switched}"""  # noqa: S608 - names from the models
-    since = timezone.now() - CREDIT_WINDOW
-    return sql, [member_id] * 3 + [member_id, SwitchState.OPEN, since] * 3
+    return sql, [member_id] * 3 + switch_params, join, join_params
 
 
 def _switch(pk: int, from_position_id: int | None, to_position_id: int | None):

@@ -3,6 +3,7 @@
 import random
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -363,6 +364,43 @@ def test_simultaneous_first_votes_of_the_day_create_one_rollup_row_per_option(ar
     assert errors == []
     assert VoteDay.objects.filter(article=article, position__isnull=True).count() == 1
     assert counts(article)[None] == (12, 12)
+
+
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE: PostgreSQL's")
+def test_the_page_query_looks_up_the_members_open_switch_once_whatever_the_positions(
+    monkeypatch, member, article, side_one, side_two
+):
+    services.vote_cast(member=member, article=article, position=side_one)
+    services.vote_cast(member=member, article=article, position=side_two)  # an open switch
+    ran = []
+
+    @contextmanager
+    def recording_cursor():
+        with connection.cursor() as cursor:
+            execute = cursor.execute
+            cursor.execute = lambda sql, params: (ran.append((sql, params)), execute(sql, params))
+            yield cursor
+
+    monkeypatch.setattr("debate.models.votes.prepared_cursor", recording_cursor)
+    found = VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), viewer=True)
+    ((sql, params),) = ran
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()[0]
+
+    assert found.open_switch is not None
+    switch_lookups = [
+        node["Actual Loops"]
+        for node in _plan_nodes(plan["Plan"])
+        if node.get("Relation Name") == "debate_switch"
+    ]
+    assert switch_lookups == [1]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL's")
