@@ -186,6 +186,17 @@ def cast_votes(django_user_model, article):
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+def recount_check_status() -> int:
+    """The exit status of `manage.py recount --check`: 0 when every counter matches."""
+    from django.core.management import call_command
+
+    try:
+        call_command("recount", "--check", verbosity=0)
+    except SystemExit as exit_:
+        return exit_.code
+    return 0
+
+
 # Notifications ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +22,7 @@ from debate.models import (
 )
 from debate.moderation import MemberSuspended
 
+from .conftest import recount_check_status
 from .test_services import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -182,15 +182,7 @@ def test_bridging_follows_an_endorser_who_deletes_their_account(
     member_delete(members[1])
 
     assert (fresh(post).endorsement_count, fresh(post).bridging) == (1, 0)
-    assert call_command_check() == 0
-
-
-def call_command_check() -> int:
-    try:
-        call_command("recount", "--check", verbosity=0)
-    except SystemExit as exit_:
-        return exit_.code
-    return 0
+    assert recount_check_status() == 0
 
 
 def test_a_vote_change_of_a_member_with_50_endorsements_costs_few_queries(
@@ -465,4 +457,4 @@ def test_endorsements_racing_a_members_vote_changes_all_end_in_their_camp(
         Endorsement.objects.filter(member=member).values_list("camp_position", flat=True)
     ) == {camp}
     assert EndorsementTally.objects.get(post=posts[0], position_id=camp).endorsements == 1
-    assert call_command_check() == 0
+    assert recount_check_status() == 0

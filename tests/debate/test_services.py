@@ -5,7 +5,6 @@ import threading
 from functools import partial
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 
 from debate import services
@@ -19,6 +18,8 @@ from debate.models import (
     VoteCount,
 )
 from debate.services import VoteResult
+
+from .conftest import recount_check_status
 
 pytestmark = pytest.mark.django_db
 
@@ -277,15 +278,7 @@ def test_votes_locked_by_the_page_query_racing_keep_one_vote_a_whole_history_and
     vote = SympathyVote.objects.filter(member=member, article=article).first()
     assert SympathyVote.objects.filter(member=member).count() == (1 if vote else 0)
     assert_history_is_one_chain_ending_at(article, vote)
-    assert recount_check() == 0
-
-
-def recount_check() -> int:
-    try:
-        call_command("recount", "--check", verbosity=0)
-    except SystemExit as exit_:
-        return exit_.code
-    return 0
+    assert recount_check_status() == 0
 
 
 def test_the_page_query_hands_over_the_vote_it_locked(member, article, side_one):
