@@ -37,7 +37,7 @@ from .models import (
     VoteChange,
 )
 from .models.judging import CREDIT_WINDOW, REASON_MAX_LENGTH
-from .vote_counters import NO_VOTE, CampState, key_of
+from .vote_counters import NO_VOTE, CampState, is_switch, key_of
 
 ENDORSABLE = (PostKind.REBUTTAL, PostKind.REPLY)
 ELIGIBLE_AGE = timedelta(days=1)
@@ -233,14 +233,13 @@ def camp_move(*, member, article, change: VoteChange, known: CampState | None = 
     another is recorded as a switch, which the member may credit to a rebuttal.
 
     `known`: what the vote's own statement read of the member's endorsements there, after its
-    lock, and whether it recorded the switch (`vote_counters.vote_move`); None: read and
-    record them here."""
+    lock (`vote_counters.vote_move`, which also recorded any switch); None: read and record
+    them here."""
     left = key_of(change.from_stance, change.from_position_id)
     joined = key_of(change.to_stance, change.to_position_id)
     if known is None or known.endorsed:
         _endorsements_move(member, article, left, joined)
-    switched = left is not NO_VOTE and joined is not NO_VOTE and left != joined
-    if switched and (known is None or not known.switch_recorded):
+    if known is None and is_switch(left, joined):
         _switch_record(member, article, change, left, joined)
 
 

@@ -62,6 +62,12 @@ _known_rows: set[tuple] = set()
 _KNOWN_ROWS_LIMIT = 10_000
 
 
+def is_switch(left: Key | _NoVote, joined: Key | _NoVote) -> bool:
+    """Whether a move from `left` to `joined` changes one choice for another (a switch of
+    sides), rather than casting, withdrawing or repeating a vote."""
+    return left is not NO_VOTE and joined is not NO_VOTE and left != joined
+
+
 def key_of(stance: str, position_id: int | None) -> Key | _NoVote:
     """The option a vote (or one side of a VoteChange) names."""
     if not stance:
@@ -150,7 +156,6 @@ class CampState:
     """What `judging.camp_move` needs to know of the vote's statement."""
 
     endorsed: bool  # whether the member has endorsed anything on the article
-    switch_recorded: bool  # whether the statement recorded the move as a switch of sides
 
 
 def vote_move(
@@ -201,7 +206,7 @@ def vote_move(
         "withdrawn": withdrawn,
         "stance": None if vote is None else vote.stance,
         "position": None if vote is None else vote.position_id,
-        "switches": left is not NO_VOTE and joined is not NO_VOTE and left != joined,
+        "switches": is_switch(left, joined),
         "open": SwitchState.OPEN.value,
         "skipped": SwitchState.SKIPPED.value,
     }
@@ -213,7 +218,7 @@ def vote_move(
     change._state.adding, change._state.db = False, connection.alias
     counters = [row[3:] for row in rows if row[4] is not None]  # none if every row is missing
     _counters_check(article_id, touched, counters, rolled_up)
-    return CampState(endorsed=endorsed, switch_recorded=parameters["switches"])
+    return CampState(endorsed=endorsed)
 
 
 # The parts of one statement run in no guaranteed order, and all see the tables as they were

@@ -205,8 +205,9 @@ class ArticleVotes:
         if self.my_vote is None:
             return None
         stance, position_id = self.my_vote
+        fields = ["id", "member_id", "article_id", "stance", "position_id"]
         values = [self.my_vote_id, member_id, self.article.pk, stance, position_id]
-        return SympathyVote.from_db(self.article._state.db, list(VOTE_FIELDS[:5]), values)
+        return SympathyVote.from_db(self.article._state.db, fields, values)
 
 
 VOTE_NOT_LOCKED = object()  # see ArticleVotes.vote_locked
@@ -326,7 +327,8 @@ def _viewer_columns(member_id: int | None) -> tuple[str, list, str, list]:
         # Joined once to the article's row: as columns, it would run again for every
         # position's row.
         open_switch = tuple(f"s.{column}" for column in columns)
-        join = f"LEFT JOIN LATERAL ({latest_open.format('w.*')}) s ON TRUE"
+        selected = ", ".join(f"w.{column}" for column in columns)
+        join = f"LEFT JOIN LATERAL ({latest_open.format(selected)}) s ON TRUE"
         join_params = [member_id, SwitchState.OPEN, since]
         switch_params = []
     else:
