@@ -214,10 +214,13 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
-    # Sympathy votes and withdrawals per member (debate.views.voting.vote_rate_limited): plenty for
-    # a person, and a bound on how fast one account can grow the vote history.
-    "vote": "30/m/user",
 }
+
+# Sympathy votes (debate.vote_limit): changes of vote and withdrawals per member per window,
+# counted from the vote history so the limit holds without the cache. Plenty for a person, and
+# a bound on how fast one account can grow the history the chart replays.
+VOTE_LIMIT = int(os.environ.get("VOTE_LIMIT", "30"))
+VOTE_LIMIT_WINDOW_SECONDS = 60
 
 # Discussion (debate.discussion): posts per member per window, counted from the database so
 # the limits hold without the cache; fewer for accounts younger than a day; the same text

@@ -14,6 +14,9 @@ from .articles import Article, Position
 from .raw_sql import converted, prepared_cursor
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ..vote_limit import VoteWindow
     from .judging import Switch
 
 # What a vote, the tally and the chart need of a position (not its evidence or summary).
@@ -133,8 +136,9 @@ class VoteChange(models.Model):
     """Append-only history of every vote, change and withdrawal ("" stance means no vote)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="vote_changes")
+    # Indexed with created_at (vote_change_member_recent), which the vote's rate limit reads.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     # Not indexed by position: every vote writes a row here, and only a position's deletion
     # (rare, by staff) looks for rows by position.
@@ -164,8 +168,13 @@ class VoteChange(models.Model):
                 name="vote_change_to_matches_position",
             ),
         ]
-        # No index by date: pages read the daily rollup (VoteDay), and only `recount` reads
-        # an article's history, all of it. Each index would cost every vote an update.
+        # No index by article and date: pages read the daily rollup (VoteDay), and only
+        # `recount` reads an article's history, all of it. Each index costs every vote an entry.
+        indexes = [
+            # A member's latest changes, for the vote's rate limit; its prefix serves what
+            # looks for a member's rows (their deletion).
+            models.Index(fields=["member", "created_at"], name="vote_change_member_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_stance or 'none'} → {self.to_stance or 'none'} on {self.article_id}"
@@ -196,6 +205,9 @@ class ArticleVotes:
     # With `lock_vote=True` on PostgreSQL: the member's vote row is locked in the caller's
     # transaction, and `vote_locked()` is what `vote_cast` would otherwise read and lock.
     vote_is_locked: bool = False
+    # With `vote_window`: when the member's `limit`-th latest change of vote within the window
+    # was made, None when they made fewer (see debate.vote_limit).
+    limit_reached_at: "datetime | None" = None
 
     def vote_locked(self, member_id: int):
         """The member's vote as this query read and locked it (None: they have none), or
@@ -225,6 +237,7 @@ class VoteCountQuerySet(models.QuerySet):
         *,
         viewer: bool = False,
         lock_vote: bool = False,
+        vote_window: "VoteWindow | None" = None,
     ):
         """The article, its positions, their counters and the member's vote: one query.
 
@@ -234,6 +247,8 @@ class VoteCountQuerySet(models.QuerySet):
         member's vote row, on PostgreSQL, so that a vote needs no statement of its own to lock
         it (`ArticleVotes.vote_locked`). Only the vote row is read as the lock leaves it; the
         rest is as the statement began, so a vote takes nothing else from here as current.
+        `vote_window`: also when the member's changes of vote reached the limit within it
+        (`ArticleVotes.limit_reached_at`), what the vote's rate limit needs.
 
         The pages that every vote and every poll hit call this. Written in SQL because here
         building the equivalent ORM query (subqueries for the counters and the vote) costs
@@ -246,6 +261,7 @@ class VoteCountQuerySet(models.QuerySet):
         viewer_sql, viewer_params, viewer_join, viewer_join_params = (
             _viewer_columns(member_id) if viewer else ("", [], "", [])
         )
+        limit_sql, limit_params = _limit_column(member_id, vote_window)
         vote_table = q(SympathyVote._meta.db_table)
         lock_vote = lock_vote and connection.features.has_select_for_update
         if lock_vote:
@@ -259,7 +275,7 @@ class VoteCountQuerySet(models.QuerySet):
             SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
                    {", ".join(f"p.{q(c)}" for c in position_columns)},
                    c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
-                   v.id{viewer_sql}
+                   v.id{viewer_sql}{limit_sql}
             FROM {q(Article._meta.db_table)} a
             {viewer_join}
             {vote_join}
@@ -272,7 +288,8 @@ class VoteCountQuerySet(models.QuerySet):
             ORDER BY p.{q("order")}, p.id
         """  # noqa: S608 - names from the models' metadata, values as parameters
         with prepared_cursor() as cursor:
-            cursor.execute(sql, [*viewer_params, *viewer_join_params, member_id, slug])
+            params = [*viewer_params, *limit_params, *viewer_join_params, member_id, slug]
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -300,7 +317,23 @@ class VoteCountQuerySet(models.QuerySet):
             if switch_id is not None:
                 found.open_switch = _switch(switch_id, left, joined)
             found.members_switched = first[n + m + 11] or 0
+        if limit_sql:
+            (found.limit_reached_at,) = converted(("created_at",), VoteChange, first[-1:])
         return found
+
+
+def _limit_column(member_id: int | None, window: "VoteWindow | None") -> tuple[str, list]:
+    """The page query's column for the vote's rate limit (see `page`) and its parameters:
+    the creation time of the member's `limit`-th latest change within the window, read
+    backwards along (member, created_at) and never further than that change."""
+    if window is None or member_id is None:
+        return "", []
+    sql = f""",
+                   (SELECT h.created_at FROM {VoteChange._meta.db_table} h
+                    WHERE h.member_id = %s AND h.created_at > %s
+                    ORDER BY h.created_at DESC LIMIT 1 OFFSET %s)"""  # noqa: S608 - model names
+    since = connection.ops.adapt_datetimefield_value(window.since)
+    return sql, [member_id, since, window.limit - 1]
 
 
 def _viewer_columns(member_id: int | None) -> tuple[str, list, str, list]:

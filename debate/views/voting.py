@@ -1,6 +1,5 @@
 """Sympathy votes: cast, withdraw, the polled tally and the history chart."""
 
-import logging
 from contextlib import nullcontext
 from http import HTTPStatus
 
@@ -10,8 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .. import services
 from ..forms import VoteForm
@@ -19,13 +16,10 @@ from ..fragments import CSRF_PLACEHOLDER, Fragment, digest, rendered
 from ..models import ArticleVotes, VoteCount, VoteDay
 from ..sympathy import History, Tally, option_chosen, options_for
 from ..vote_counters import watching
-from ..vote_limit import vote_allowed
+from ..vote_limit import vote_wait, vote_window
 from .common import HttpResponseSeeOther, member_required
 
-logger = logging.getLogger(__name__)
-
 VOTE_PANEL_ANCHOR = "vote-panel"
-VOTE_RATE_WINDOW_SECONDS = 60  # the window of ACCOUNT_RATE_LIMITS["vote"]
 
 UNKNOWN = object()
 
@@ -36,14 +30,15 @@ MOVED_EVENT = "sympathy-moved"
 
 
 def article_votes(
-    request, slug, article_fields=("id", "slug"), *, viewer=False, lock_vote=False
+    request, slug, article_fields=("id", "slug"), *, viewer=False, lock_vote=False, window=None
 ) -> ArticleVotes:
     """The article with its positions, counters and the member's vote, in one query; or 404.
     `viewer`: also what the page needs to know of the member; `lock_vote`: lock the member's
-    vote row in the caller's transaction (`VoteCount.objects.page`)."""
+    vote row in the caller's transaction; `window`: also read the member's place in the vote's
+    rate limit (`VoteCount.objects.page`)."""
     member_id = request.user.pk if request.user.is_authenticated else None
     found = VoteCount.objects.page(
-        slug, member_id, article_fields, viewer=viewer, lock_vote=lock_vote
+        slug, member_id, article_fields, viewer=viewer, lock_vote=lock_vote, vote_window=window
     )
     if found is None:
         raise Http404("No such article.")
@@ -145,19 +140,13 @@ def history_fragment(article, options, tally) -> Fragment:
 VOTE_RATE_LIMITED = "You have voted many times in the last minute. Wait a minute, then try again."
 
 
-def vote_rate_limited(request, article) -> HttpResponse | None:
-    """A 429 when the member changes votes faster than ACCOUNT_RATE_LIMITS["vote"] allows.
-
-    Every change appends to the history the chart replays, so one member flipping a vote in
-    a loop would grow it without bound. A cache that does not answer lets the vote through:
-    the page cache degrades the same way, and a vote matters more than the limit.
-    """
-    try:
-        if vote_allowed(request):
-            return None
-    except (RedisConnectionError, RedisTimeoutError) as error:
-        logger.warning("vote rate limit unavailable, letting the vote through: %s", error)
+def vote_rate_limited(request, votes: ArticleVotes, now) -> HttpResponse | None:
+    """A 429 when the member changes votes faster than VOTE_LIMIT allows (debate.vote_limit),
+    from what `article_votes(..., window=vote_window(now))` read."""
+    wait = vote_wait(votes.limit_reached_at, now)
+    if wait is None:
         return None
+    article = votes.article
     if request.htmx:
         response = HttpResponse(
             VOTE_RATE_LIMITED,
@@ -169,7 +158,7 @@ def vote_rate_limited(request, article) -> HttpResponse | None:
         response = render(
             request, "debate/vote_rejected.html", context, status=HTTPStatus.TOO_MANY_REQUESTS
         )
-    response["Retry-After"] = str(VOTE_RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(wait)
     return response
 
 
@@ -214,10 +203,11 @@ def _vote_transaction():
 @require_POST
 @member_required
 def vote(request, slug):
+    now = timezone.now()
     with _vote_transaction():
-        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True)
+        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True, window=vote_window(now))
         article = votes.article
-        limited = vote_rate_limited(request, article)
+        limited = vote_rate_limited(request, votes, now)
         form = VoteForm(request.POST, options=options_for(votes.positions))
         if not limited and form.is_valid():
             option = form.cleaned_data["choice"]
@@ -256,9 +246,10 @@ def vote(request, slug):
 @require_POST
 @member_required
 def vote_withdraw(request, slug):
+    now = timezone.now()
     with _vote_transaction():
-        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True)
-        if limited := vote_rate_limited(request, votes.article):
+        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True, window=vote_window(now))
+        if limited := vote_rate_limited(request, votes, now):
             return limited
         with watching(votes.article.pk) as moved:
             services.vote_withdraw(

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts.services import member_delete
 from debate import services
-from debate.models import Article, Position, VoteChange, VoteCount, VoteDay
+from debate.models import Article, Position, Stance, VoteChange, VoteCount, VoteDay
 from debate.recount import COUNTER_FAMILIES, recount
+from debate.vote_limit import VoteWindow
 from debate.vote_recount import votes_recount
 
 pytestmark = pytest.mark.django_db
@@ -372,12 +373,8 @@ def _plan_nodes(node):
         yield from _plan_nodes(child)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE: PostgreSQL's")
-def test_the_page_query_looks_up_the_members_open_switch_once_whatever_the_positions(
-    monkeypatch, member, article, side_one, side_two
-):
-    services.vote_cast(member=member, article=article, position=side_one)
-    services.vote_cast(member=member, article=article, position=side_two)  # an open switch
+def _explained_page_query(monkeypatch, *args, **kwargs):
+    """`VoteCount.objects.page(*args, **kwargs)` and its EXPLAIN ANALYZE plan (PostgreSQL)."""
     ran = []
 
     @contextmanager
@@ -388,11 +385,24 @@ def test_the_page_query_looks_up_the_members_open_switch_once_whatever_the_posit
             yield cursor
 
     monkeypatch.setattr("debate.models.votes.prepared_cursor", recording_cursor)
-    found = VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), viewer=True)
+    found = VoteCount.objects.page(*args, **kwargs)
     ((sql, params),) = ran
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
         (plan,) = cursor.fetchone()[0]
+    return found, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE: PostgreSQL's")
+def test_the_page_query_looks_up_the_members_open_switch_once_whatever_the_positions(
+    monkeypatch, member, article, side_one, side_two
+):
+    services.vote_cast(member=member, article=article, position=side_one)
+    services.vote_cast(member=member, article=article, position=side_two)  # an open switch
+
+    found, plan = _explained_page_query(
+        monkeypatch, article.slug, member.pk, ("id", "slug"), viewer=True
+    )
 
     assert found.open_switch is not None
     switch_lookups = [
@@ -401,6 +411,49 @@ def test_the_page_query_looks_up_the_members_open_switch_once_whatever_the_posit
         if node.get("Relation Name") == "debate_switch"
     ]
     assert switch_lookups == [1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE: PostgreSQL's")
+def test_the_vote_limit_reads_no_more_of_the_members_history_than_the_limit(
+    monkeypatch, member, article, side_one
+):
+    now = timezone.now()
+    VoteChange.objects.bulk_create(
+        VoteChange(article=article, member=member, to_stance=Stance.BOTH) for _ in range(200)
+    )
+    window = VoteWindow(since=now - timedelta(minutes=1), limit=5)
+
+    found, plan = _explained_page_query(
+        monkeypatch, article.slug, member.pk, ("id", "slug"), vote_window=window
+    )
+
+    assert found.limit_reached_at is not None
+    history_reads = [
+        (node.get("Index Name"), node["Actual Rows"])
+        for node in _plan_nodes(plan["Plan"])
+        if node.get("Relation Name") == "debate_votechange"
+    ]
+    assert history_reads == [("vote_change_member_recent", 5)]
+
+
+def test_the_page_query_reads_no_limit_reached_below_the_limit(member, article, side_one):
+    services.vote_cast(member=member, article=article, position=side_one)
+    window = VoteWindow(since=timezone.now() - timedelta(minutes=1), limit=2)
+
+    found = VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), vote_window=window)
+
+    assert found.limit_reached_at is None
+
+
+def test_the_page_query_reads_when_the_limit_was_reached(member, article, side_one, side_two):
+    services.vote_cast(member=member, article=article, position=side_one)
+    services.vote_cast(member=member, article=article, position=side_two)
+    first, _ = VoteChange.objects.filter(member=member).order_by("created_at", "id")
+    window = VoteWindow(since=timezone.now() - timedelta(minutes=1), limit=2)
+
+    found = VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), vote_window=window)
+
+    assert found.limit_reached_at == first.created_at
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL's")
