@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -255,38 +256,15 @@ class VoteCountQuerySet(models.QuerySet):
         several times what the database takes to answer it, and each extra round trip to a
         busy database costs more still. None when there is no such article.
         """
-        article_columns = [Article._meta.get_field(name).column for name in article_fields]
-        position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
-        q = connection.ops.quote_name
-        viewer_sql, viewer_params, viewer_join, viewer_join_params = (
-            _viewer_columns(member_id) if viewer else ("", [], "", [])
-        )
-        limit_sql, limit_params = _limit_column(member_id, vote_window)
-        vote_table = q(SympathyVote._meta.db_table)
         lock_vote = lock_vote and connection.features.has_select_for_update
-        if lock_vote:
-            # FOR UPDATE cannot lock the nullable side of an outer join; a lateral subquery can.
-            vote_join = f"""LEFT JOIN LATERAL (
-                SELECT x.id, x.stance, x.position_id FROM {vote_table} x
-                WHERE x.article_id = a.id AND x.member_id = %s FOR UPDATE) v ON TRUE"""  # noqa: S608
-        else:
-            vote_join = f"LEFT JOIN {vote_table} v ON v.article_id = a.id AND v.member_id = %s"
-        sql = f"""
-            SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
-                   {", ".join(f"p.{q(c)}" for c in position_columns)},
-                   c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
-                   v.id{viewer_sql}{limit_sql}
-            FROM {q(Article._meta.db_table)} a
-            {viewer_join}
-            {vote_join}
-            LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
-            LEFT JOIN {q(self.model._meta.db_table)} c
-                ON c.article_id = a.id AND c.position_id = p.id
-            LEFT JOIN {q(self.model._meta.db_table)} b
-                ON b.article_id = a.id AND b.position_id IS NULL
-            WHERE a.slug = %s
-            ORDER BY p.{q("order")}, p.id
-        """  # noqa: S608 - names from the models' metadata, values as parameters
+        with_limit = vote_window is not None and member_id is not None
+        viewer_kind = ("visitor" if member_id is None else "member") if viewer else ""
+        shape = (tuple(article_fields), viewer_kind, lock_vote, with_limit, connection.vendor)
+        sql = _page_sql(*shape)
+        viewer_params, viewer_join_params = (
+            _viewer_params(member_id) if viewer_kind == "member" else ([], [])
+        )
+        limit_params = _limit_params(member_id, vote_window) if with_limit else []
         with prepared_cursor() as cursor:
             params = [*viewer_params, *limit_params, *viewer_join_params, member_id, slug]
             cursor.execute(sql, params)
@@ -317,68 +295,111 @@ class VoteCountQuerySet(models.QuerySet):
             if switch_id is not None:
                 found.open_switch = _switch(switch_id, left, joined)
             found.members_switched = first[n + m + 11] or 0
-        if limit_sql:
+        if with_limit:
             (found.limit_reached_at,) = converted(("created_at",), VoteChange, first[-1:])
         return found
 
 
-def _limit_column(member_id: int | None, window: "VoteWindow | None") -> tuple[str, list]:
-    """The page query's column for the vote's rate limit (see `page`) and its parameters:
-    the creation time of the member's `limit`-th latest change within the window, read
-    backwards along (member, created_at) and never further than that change."""
-    if window is None or member_id is None:
-        return "", []
-    sql = f""",
-                   (SELECT h.created_at FROM {VoteChange._meta.db_table} h
-                    WHERE h.member_id = %s AND h.created_at > %s
-                    ORDER BY h.created_at DESC LIMIT 1 OFFSET %s)"""  # noqa: S608 - model names
+@cache
+def _page_sql(
+    article_fields: tuple[str, ...], viewer: str, lock_vote: bool, with_limit: bool, vendor: str
+) -> str:
+    """The text of `VoteCountQuerySet.page`'s query, made once per shape: `viewer` is "" (no
+    viewer columns), "visitor" or "member"; the parameters come from `_viewer_params` and
+    `_limit_params`, then the member's id and the slug."""
+    q = connection.ops.quote_name
+    article_columns = [Article._meta.get_field(name).column for name in article_fields]
+    position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
+    viewer_sql, viewer_join = _viewer_sql(viewer, vendor) if viewer else ("", "")
+    limit_sql = _LIMIT_SQL if with_limit else ""
+    vote_table = q(SympathyVote._meta.db_table)
+    if lock_vote:
+        # FOR UPDATE cannot lock the nullable side of an outer join; a lateral subquery can.
+        vote_join = f"""LEFT JOIN LATERAL (
+            SELECT x.id, x.stance, x.position_id FROM {vote_table} x
+            WHERE x.article_id = a.id AND x.member_id = %s FOR UPDATE) v ON TRUE"""  # noqa: S608
+    else:
+        vote_join = f"LEFT JOIN {vote_table} v ON v.article_id = a.id AND v.member_id = %s"
+    counts = q(VoteCount._meta.db_table)
+    return f"""
+        SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
+               {", ".join(f"p.{q(c)}" for c in position_columns)},
+               c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
+               v.id{viewer_sql}{limit_sql}
+        FROM {q(Article._meta.db_table)} a
+        {viewer_join}
+        {vote_join}
+        LEFT JOIN {q(Position._meta.db_table)} p ON p.article_id = a.id
+        LEFT JOIN {counts} c ON c.article_id = a.id AND c.position_id = p.id
+        LEFT JOIN {counts} b ON b.article_id = a.id AND b.position_id IS NULL
+        WHERE a.slug = %s
+        ORDER BY p.{q("order")}, p.id
+    """  # noqa: S608 - names from the models' metadata, values as parameters
+
+
+# The page query's column for the vote's rate limit (see `page`): the creation time of the
+# member's `limit`-th latest change within the window, read backwards along (member,
+# created_at) and never further than that change.
+_LIMIT_SQL = f""",
+               (SELECT h.created_at FROM {VoteChange._meta.db_table} h
+                WHERE h.member_id = %s AND h.created_at > %s
+                ORDER BY h.created_at DESC LIMIT 1 OFFSET %s)"""  # noqa: S608 - model names
+
+
+def _limit_params(member_id: int, window: "VoteWindow") -> list:
     since = connection.ops.adapt_datetimefield_value(window.since)
-    return sql, [member_id, since, window.limit - 1]
+    return [member_id, since, window.limit - 1]
 
 
-def _viewer_columns(member_id: int | None) -> tuple[str, list, str, list]:
+def _viewer_sql(viewer: str, vendor: str) -> tuple[str, str]:
     """The article page's columns (see `page`): the member's marks and open switch, and the
-    article's count of members who changed sides; their parameters, and a join they need
-    (its parameters follow)."""
+    article's count of members who changed sides; and a join they need. Parameters: first
+    the columns', then the join's (`_viewer_params`)."""
     from .discussion import Post, Report
-    from .judging import CREDIT_WINDOW, ArticleJudging, Endorsement, Switch, SwitchState
+    from .judging import ArticleJudging, Endorsement, Switch
 
     post, report = Post._meta.db_table, Report._meta.db_table
     endorsement, switch = Endorsement._meta.db_table, Switch._meta.db_table
     judging = ArticleJudging._meta.db_table
     members_switched = f"""(SELECT j.members_switched FROM {judging} j
-                    WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
-    if member_id is None:  # a visitor has nothing of their own: a statement without lookups
-        return f", FALSE, NULL, NULL, NULL, {members_switched}", [], "", []
-    since = timezone.now() - CREDIT_WINDOW
+                WHERE j.article_id = a.id)"""  # noqa: S608 - names from the models
+    if viewer == "visitor":  # a visitor has nothing of their own: a statement without lookups
+        return f", FALSE, NULL, NULL, NULL, {members_switched}", ""
     columns = ("id", "from_position_id", "to_position_id")
     latest_open = f"""SELECT {{}} FROM {switch} w
-                    WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
-                      AND w.created_at > %s
-                    ORDER BY w.created_at DESC LIMIT 1"""  # noqa: S608 - names from the models
-    if connection.vendor == "postgresql":
+                WHERE w.member_id = %s AND w.article_id = a.id AND w.state = %s
+                  AND w.created_at > %s
+                ORDER BY w.created_at DESC LIMIT 1"""  # noqa: S608 - names from the models
+    if vendor == "postgresql":
         # Joined once to the article's row: as columns, it would run again for every
         # position's row.
         open_switch = tuple(f"s.{column}" for column in columns)
         selected = ", ".join(f"w.{column}" for column in columns)
         join = f"LEFT JOIN LATERAL ({latest_open.format(selected)}) s ON TRUE"
-        join_params = [member_id, SwitchState.OPEN, since]
-        switch_params = []
     else:
         # SQLite has no LATERAL join: the open switch's id and sides, a subquery each (the
         # same index lookup).
         open_switch = tuple(f"({latest_open.format(f'w.{column}')})" for column in columns)
-        join, join_params = "", []
-        switch_params = [member_id, SwitchState.OPEN, since] * 3
+        join = ""
     sql = f""",
-                   (EXISTS (SELECT 1 FROM {post} e WHERE e.author_id = %s AND e.article_id = a.id)
-                    OR EXISTS (SELECT 1 FROM {endorsement} e
-                               WHERE e.member_id = %s AND e.article_id = a.id)
-                    OR EXISTS (SELECT 1 FROM {report} r JOIN {post} e ON e.id = r.post_id
-                               WHERE r.reporter_id = %s AND e.article_id = a.id)),
-                   {open_switch[0]}, {open_switch[1]}, {open_switch[2]},
-                   {members_switched}"""  # noqa: S608 - names from the models
-    return sql, [member_id] * 3 + switch_params, join, join_params
+               (EXISTS (SELECT 1 FROM {post} e WHERE e.author_id = %s AND e.article_id = a.id)
+                OR EXISTS (SELECT 1 FROM {endorsement} e
+                           WHERE e.member_id = %s AND e.article_id = a.id)
+                OR EXISTS (SELECT 1 FROM {report} r JOIN {post} e ON e.id = r.post_id
+                           WHERE r.reporter_id = %s AND e.article_id = a.id)),
+               {open_switch[0]}, {open_switch[1]}, {open_switch[2]},
+               {members_switched}"""  # noqa: S608 - names from the models
+    return sql, join
+
+
+def _viewer_params(member_id: int) -> tuple[list, list]:
+    """The parameters of `_viewer_sql("member", ...)`: its columns', its join's."""
+    from .judging import CREDIT_WINDOW, SwitchState
+
+    switch = [member_id, SwitchState.OPEN, timezone.now() - CREDIT_WINDOW]
+    if connection.vendor == "postgresql":
+        return [member_id] * 3, switch
+    return [member_id] * 3 + switch * 3, []
 
 
 def _switch(pk: int, from_position_id: int | None, to_position_id: int | None):

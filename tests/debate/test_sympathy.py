@@ -103,6 +103,18 @@ def test_tally_bar_draws_only_options_with_votes(options):
     assert [(r.bar_x, r.bar_width) for r in tally.bar] == [("0.0", "75.0"), ("75.0", "25.0")]
 
 
+def test_drawn_tally_is_the_texts_the_template_shows(options):
+    drawn = Tally.from_counts(options, {1: 1234, None: 1}).drawn
+
+    assert [(r["side"], r["votes"], r["percent"]) for r in drawn["rows"]] == [
+        ("1", "1,234 votes", "100%"),
+        ("2", "0 votes", "0%"),
+        ("both", "1 vote", "0%"),
+    ]
+    assert [(r["side"], r["x"]) for r in drawn["bar"]] == [("1", "0.0"), ("both", "99.919")]
+    assert drawn["total"] == "1,235 members have voted."
+
+
 def test_tally_of_no_votes_is_all_zero(options):
     tally = Tally.from_counts(options, {})
 
