@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -105,33 +107,35 @@ class _Recent:
 
     Safe to keep in each process because a key names everything its rendering shows: a write
     makes a new key, never a new value under an old one. So the hottest page costs no round
-    trip to Redis. Bounded in characters, since every vote makes new keys (least recently used
-    goes first); a lock, for threaded servers.
+    trip to Redis. Bounded in characters (`size_of`), since every vote makes new keys (least
+    recently used goes first); a lock, for threaded servers.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, size_of: Callable = len):
         self.size = size  # characters held at most
+        self.size_of = size_of
         self.held = 0
-        self.items: OrderedDict[str, str] = OrderedDict()
+        self.items: OrderedDict[str, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str):
         with self.lock:
             html = self.items.get(key)
             if html is not None:
                 self.items.move_to_end(key)
             return html
 
-    def put(self, key: str, html: str) -> None:
-        if len(html) > self.size:
+    def put(self, key: str, html) -> None:
+        size = self.size_of(html)
+        if size > self.size:
             return
         with self.lock:
             previous = self.items.pop(key, None)
-            self.held += len(html) - (len(previous) if previous is not None else 0)
+            self.held += size - (self.size_of(previous) if previous is not None else 0)
             self.items[key] = html
             while self.held > self.size:
                 _, dropped = self.items.popitem(last=False)
-                self.held -= len(dropped)
+                self.held -= self.size_of(dropped)
 
     def clear(self) -> None:
         with self.lock:
@@ -141,6 +145,42 @@ class _Recent:
 
 # Some 8 MB a process: a few hundred pages (about 50 KB each) or thousands of headers (2 KB).
 recent = _Recent(size=8_000_000)
+
+
+def _pieces_size(pieces: tuple) -> int:
+    return sum(len(piece) for piece in pieces)
+
+
+# Stored pages split at their placeholders (`filled`), as UTF-8: some 8 MB a process.
+_split = _Recent(size=8_000_000, size_of=_pieces_size)
+
+
+def filled(key: str, html: str, values: dict[str, str]) -> bytes:
+    """The rendering stored under `key`, with each placeholder in `values` replaced, as UTF-8.
+
+    A page holds several placeholders, and replacing them one after the other searches and
+    copies the whole page once for each, then encodes it: the page is split at them (and its
+    text encoded) once per process and key instead, and each request joins the pieces with
+    its own values. Placeholders within the values are not replaced.
+    """
+    pieces = _split.get(key)
+    if pieces is None:
+        placeholders = re.compile("|".join(re.escape(name) for name in sorted(values)))
+        pieces, start = [], 0
+        for found in placeholders.finditer(html):
+            pieces += [html[start : found.start()].encode(), found.group()]
+            start = found.end()
+        pieces = (*pieces, html[start:].encode())
+        _split.put(key, pieces)
+    return b"".join(
+        piece if isinstance(piece, bytes) else values.get(piece, piece).encode() for piece in pieces
+    )
+
+
+def recent_clear() -> None:
+    """Forget what this process holds of the renderings (tests start from nothing)."""
+    recent.clear()
+    _split.clear()
 
 
 def stored(*keys: str | None) -> dict[str, str]:

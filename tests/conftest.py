@@ -29,13 +29,13 @@ def _plain_static_storage(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
-    from debate.fragments import recent
+    from debate.fragments import recent_clear
 
     cache.clear()
-    recent.clear()
+    recent_clear()
     yield
     cache.clear()
-    recent.clear()
+    recent_clear()
 
 
 @pytest.fixture(autouse=True)

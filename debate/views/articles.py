@@ -17,6 +17,7 @@ from ..fragments import (
     Fragment,
     digest,
     drawing_digest,
+    filled,
     placeholder,
     rendered,
     store,
@@ -83,15 +84,20 @@ def article_detail(request, slug):
     prompt = ""
     if votes.open_switch is not None:
         prompt = _credit_prompt(request, context, votes.open_switch)
-    # The parts first, then what they too hold placeholders for.
-    return HttpResponse(
-        html.replace(PAGE_TOP_PLACEHOLDER, _header(request, found) + _messages(request))
-        .replace(VOTE_PANEL_PLACEHOLDER, panel)
-        .replace(HISTORY_PLACEHOLDER, chart)
-        .replace(CREDIT_PROMPT_PLACEHOLDER, prompt)
-        .replace(CSRF_PLACEHOLDER, get_token(request))
-        .replace(MEMBER_PLACEHOLDER, str(request.user.pk) if signed_in else "")
-    )
+    token, member = get_token(request), str(request.user.pk) if signed_in else ""
+
+    def own(part: str) -> str:  # the parts hold placeholders for the token and member too
+        return part.replace(CSRF_PLACEHOLDER, token).replace(MEMBER_PLACEHOLDER, member)
+
+    values = {
+        PAGE_TOP_PLACEHOLDER: own(_header(request, found) + _messages(request)),
+        VOTE_PANEL_PLACEHOLDER: own(panel),
+        HISTORY_PLACEHOLDER: own(chart),
+        CREDIT_PROMPT_PLACEHOLDER: own(prompt),
+        CSRF_PLACEHOLDER: token,
+        MEMBER_PLACEHOLDER: member,
+    }
+    return HttpResponse(filled(page_key, html, values))
 
 
 def _header_key(request) -> str | None:

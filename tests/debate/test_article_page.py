@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from debate.fragments import recent
+from debate.fragments import recent_clear
 from debate.models import Position, VoteChange
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def _render_every_request(settings):
 
 def forget_renderings():
     cache.clear()
-    recent.clear()
+    recent_clear()
 
 
 def page(client, article):

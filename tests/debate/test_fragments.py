@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from debate.fragments import _Recent, recent, store, stored
+from debate.fragments import _Recent, filled, placeholder, recent, store, stored
 
 
 def test_a_stored_rendering_comes_back_under_its_key():
@@ -44,3 +44,39 @@ def test_the_recent_renderings_hold_no_more_characters_than_their_size():
 
     assert kept.held == sum(len(html) for html in kept.items.values()) <= 100
     assert kept.get("page:49") == "x" * 30
+
+
+def test_a_filled_page_has_each_placeholder_replaced_in_utf8():
+    top, token = placeholder("top"), placeholder("token")
+    html = f"<p>Ça {top}</p><form>{token}</form><input value='{token}'>"
+
+    page = filled("page:test:one", html, {top: "<h1>Entête</h1>", token: "abc"})
+
+    assert page == "<p>Ça <h1>Entête</h1></p><form>abc</form><input value='abc'>".encode()
+
+
+def test_placeholders_within_the_values_are_left_as_they_are():
+    top, token = placeholder("top"), placeholder("token")
+
+    page = filled("page:test:two", f"{top}|{token}", {top: f"<form>{token}</form>", token: "x"})
+
+    assert page == f"<form>{token}</form>|x".encode()
+
+
+def test_a_page_is_split_once_per_key_and_filled_anew_for_each_request():
+    token = placeholder("token")
+    html = f"<form>{token}</form>"
+
+    first = filled("page:test:three", html, {token: "first"})
+    second = filled("page:test:three", html, {token: "second"})
+
+    assert (first, second) == (b"<form>first</form>", b"<form>second</form>")
+
+
+def test_split_pages_are_bounded_by_the_size_of_their_pieces():
+    kept = _Recent(size=100, size_of=lambda pieces: sum(len(piece) for piece in pieces))
+    for n in range(10):
+        kept.put(f"page:{n}", (b"x" * 20, "placeholder", b"y" * 10))
+
+    assert kept.held <= 100
+    assert kept.get("page:9") == (b"x" * 20, "placeholder", b"y" * 10)

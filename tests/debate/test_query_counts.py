@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from debate import services
-from debate.fragments import recent
+from debate.fragments import recent_clear
 from debate.models import VoteChange
 
 from .conftest import HTMX
@@ -46,7 +46,7 @@ def grow_history_to_10_000(article):
 def queries(request) -> list[str]:
     """The queries of one request, with every cached fragment rendered anew."""
     cache.clear()
-    recent.clear()
+    recent_clear()
     with CaptureQueriesContext(connection) as captured:
         response = request()
     assert response.status_code in {200, 303}
