@@ -141,12 +141,12 @@ def endorsement_add(*, member, post: Post, now: datetime | None = None) -> bool:
     with transaction.atomic():
         current = _endorsable(post.pk, member)
         # Locking the member's vote waits out a change of it, so the snapshot is their camp.
-        vote = (
-            SympathyVote.objects.select_for_update()
-            .filter(member=member, article_id=current.article_id)
-            .values_list("stance", "position_id")
-            .first()
-        )
+        their_vote = SympathyVote.objects.filter(member=member, article_id=current.article_id)
+        vote = their_vote.select_for_update().values_list("stance", "position_id").first()
+        if vote is not None:
+            # A new version of the vote's row, the same values: a vote written on top of the
+            # version it read (`SeenVote`) then sees that its camp has an endorsement to move.
+            their_vote.update(stance=F("stance"))
         key = key_of(*vote) if vote else NO_VOTE
         try:
             with transaction.atomic():  # a savepoint: losing the race keeps ours usable

@@ -12,9 +12,9 @@ from django.utils import timezone
 from . import feeds, judging
 from .feeds import ArticleRecord
 from .models import (
-    VOTE_NOT_LOCKED,
     Article,
     Position,
+    SeenVote,
     Stance,
     SympathyVote,
     Topic,
@@ -246,7 +246,7 @@ def _change(member, article: Article, **move) -> VoteChange:
 
 
 def vote_cast(
-    *, member, article: Article, position: Position | None, locked=VOTE_NOT_LOCKED
+    *, member, article: Article, position: Position | None, seen: SeenVote | None = None
 ) -> VoteResult:
     """Record that `member` finds `position` (None: both equally) the more sympathetic side.
 
@@ -256,16 +256,25 @@ def vote_cast(
     yet, by the unique (member, article) index: the loser of the insert race retries as an
     update of the winner's row, so history stays one unbroken chain.
 
-    `locked`: the member's vote as the caller's transaction already read and locked it
-    (`ArticleVotes.vote_locked`), so it is not read again.
+    `seen`: the member's vote as the caller's page query read it (`ArticleVotes.vote_seen`).
+    A change of it is then written in one statement, its own transaction, unless someone
+    changed the vote since; only then is it read again, locked, and written as without.
     """
     member_write_check(member)  # a suspended member votes on nothing
     if position is not None and position.article_id != article.pk:
         raise ValueError(f"Position {position.slug!r} is not part of article {article.slug!r}.")
     stance = _stance_of(position)
-    # A caller holding the lock runs its own transaction: no savepoint (two round trips) in it.
-    with transaction.atomic(savepoint=locked is VOTE_NOT_LOCKED):
-        vote = _vote_locked(member, article) if locked is VOTE_NOT_LOCKED else locked
+    if seen is not None:
+        vote = seen.vote
+        if vote.stance == stance and vote.position_id == (position.pk if position else None):
+            return VoteResult.UNCHANGED
+        change = _vote_changed(member, article, vote, stance, position)
+        known = vote_move(change, vote, version=seen.version)
+        if known is not None:
+            judging.camp_move(member=member, article=article, change=change, known=known)
+            return VoteResult.CHANGED
+    with transaction.atomic():
+        vote = _vote_locked(member, article)
         for _attempt in range(3):
             if vote is not None:
                 break
@@ -288,25 +297,41 @@ def vote_cast(
             raise IntegrityError("Could not record the vote after repeated conflicts.")
         if vote.stance == stance and vote.position_id == (position.pk if position else None):
             return VoteResult.UNCHANGED
-        change = _change(
-            member,
-            article,
-            from_stance=vote.stance,
-            from_position_id=vote.position_id,
-            to_stance=stance,
-            to_position=position,
-        )
-        vote.stance, vote.position = stance, position
+        change = _vote_changed(member, article, vote, stance, position)
         known = vote_move(change, vote)
         judging.camp_move(member=member, article=article, change=change, known=known)
         return VoteResult.CHANGED
 
 
-def vote_withdraw(*, member, article: Article, locked=VOTE_NOT_LOCKED) -> VoteResult:
+def _vote_changed(member, article, vote: SympathyVote, stance, position) -> VoteChange:
+    """The move of `vote` to the new choice, as its unsaved history row; `vote` takes the
+    choice (`vote_move` writes both)."""
+    change = _change(
+        member,
+        article,
+        from_stance=vote.stance,
+        from_position_id=vote.position_id,
+        to_stance=stance,
+        to_position=position,
+    )
+    vote.stance, vote.position = stance, position
+    return change
+
+
+def vote_withdraw(*, member, article: Article, seen: SeenVote | None = None) -> VoteResult:
     """Remove the member's vote on the article, recording the withdrawal in the history.
-    `locked`: as `vote_cast` takes it."""
-    with transaction.atomic(savepoint=locked is VOTE_NOT_LOCKED):
-        vote = _vote_locked(member, article) if locked is VOTE_NOT_LOCKED else locked
+    `seen`: as `vote_cast` takes it."""
+    if seen is not None:
+        vote = seen.vote
+        change = _change(
+            member, article, from_stance=vote.stance, from_position_id=vote.position_id
+        )
+        known = vote_move(change, vote, withdrawn=True, version=seen.version)
+        if known is not None:
+            judging.camp_move(member=member, article=article, change=change, known=known)
+            return VoteResult.WITHDRAWN
+    with transaction.atomic():
+        vote = _vote_locked(member, article)
         if vote is None:
             return VoteResult.NOTHING_TO_WITHDRAW
         change = _change(

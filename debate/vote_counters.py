@@ -132,14 +132,15 @@ def _move_parameters(article_id: int, left: Key | _NoVote, joined: Key | _NoVote
 # connection on PostgreSQL: the ORM would compile the same CASE expressions on every vote.
 _JOINED = "(%(joins)s AND position_id IS NOT DISTINCT FROM %(joined)s)"
 _LEFT = "(%(leaves)s AND position_id IS NOT DISTINCT FROM %(left)s)"
-_COUNT_MOVE_SQL = f"""
+_COUNT_MOVE_TEMPLATE = f"""
     UPDATE {VoteCount._meta.db_table}
     SET votes = votes + CASE WHEN {_JOINED} THEN 1 ELSE 0 END
                       - CASE WHEN {_LEFT} THEN 1 ELSE 0 END,
         changes = changes + CASE WHEN {_JOINED} OR {_LEFT} THEN 1 ELSE 0 END
-    WHERE article_id = %(article)s
+    WHERE article_id = %(article)s{{}}
     RETURNING position_id, votes, changes
 """  # noqa: S608 - the table name from the model, values as parameters
+_COUNT_MOVE_SQL = _COUNT_MOVE_TEMPLATE.format("")
 _DAY_MOVE_SQL = f"""
     UPDATE {VoteDay._meta.db_table}
     SET gained = gained + CASE WHEN {_JOINED} THEN 1 ELSE 0 END,
@@ -159,7 +160,11 @@ class CampState:
 
 
 def vote_move(
-    change: VoteChange, vote: SympathyVote | None, *, withdrawn: bool = False
+    change: VoteChange,
+    vote: SympathyVote | None,
+    *,
+    withdrawn: bool = False,
+    version: str | None = None,
 ) -> CampState | None:
     """Write what a member's vote does once their vote row is locked (or newly inserted).
 
@@ -167,6 +172,11 @@ def vote_move(
     the counters move as it says (`counters_move`). `vote` is saved with its new stance and
     position, or deleted if `withdrawn` (None: nothing to write, as for a first vote, which
     the caller has inserted already).
+
+    `version` (PostgreSQL): the vote row is not locked; the statement, which is then its own
+    transaction, writes the vote only if its row still has this version (`SeenVote`), and
+    everything else only if it wrote the vote. None is returned when it did not: someone
+    changed the vote since it was read, and nothing was written.
 
     On PostgreSQL all of it is one statement, which also records a change from one choice to
     another as a switch of sides (superseding the member's open one, counting a first one in
@@ -181,6 +191,8 @@ def vote_move(
     left = key_of(change.from_stance, change.from_position_id)
     joined = key_of(change.to_stance, change.to_position_id)
     if connection.vendor != "postgresql":
+        if version is not None:
+            raise ValueError("A vote is written on top of a version on PostgreSQL only.")
         change.save()
         counters_move(article_id, left=left, joined=joined, when=change.created_at)
         if vote is not None and withdrawn:
@@ -209,10 +221,13 @@ def vote_move(
         "switches": is_switch(left, joined),
         "open": SwitchState.OPEN.value,
         "skipped": SwitchState.SKIPPED.value,
+        "version": version,
     }
     with prepared_cursor() as cursor:
         cursor.execute(_VOTE_MOVE_SQL, parameters)
         rows = cursor.fetchall()
+    if not rows:  # only with a version that the vote's row no longer has
+        return None
     change_id, rolled_up, endorsed = rows[0][:3]
     change.pk = change_id
     change._state.adding, change._state.db = False, connection.alias
@@ -229,7 +244,11 @@ def vote_move(
 #   `counters_move`: a row another vote inserts meanwhile is invisible to an UPDATE here, but
 #   the upsert waits for it and adds to it. One upsert per unique constraint: "both equally"
 #   (position NULL) has its own.
-# - `voted` and `unvoted` write the vote's row, locked already, when their flag says so.
+# - `voted` and `unvoted` write the vote's row, locked already, when their flag says so; or,
+#   given a `version`, lock it and write it if it still has that version (what a concurrent
+#   write leaves is seen here, after waiting for its lock). `written` says whether the vote is
+#   written (or was inserted by the caller): every other part writes only if so, and without
+#   it the statement answers no row.
 # - With `switches`, `superseded`, `switched` and `judged` record the switch of sides as
 #   `judging._switch_record` does: the member's latest switch (by `switch_member_idx`) is
 #   skipped if still open, and the new one is their first on the article if there was none.
@@ -245,29 +264,39 @@ _DAY_UPSERT_SQL = f"""
         RETURNING 1"""  # noqa: S608 - the table name from the model, values as parameters
 _DAY_POSITIONS_SQL = _DAY_UPSERT_SQL.format("NOT NULL", "article_id, day, position_id", "NOT NULL")
 _DAY_BOTH_SQL = _DAY_UPSERT_SQL.format("NULL", "article_id, day", "NULL")
+_VERSION_MATCHES = "(CAST(%(version)s AS text) IS NULL OR xmin::text = %(version)s)"
 _VOTE_MOVE_SQL = f"""
-    WITH change AS (
+    WITH voted AS (
+        UPDATE {SympathyVote._meta.db_table}
+        SET stance = %(stance)s, position_id = %(position)s, updated_at = %(now)s
+        WHERE id = %(vote)s AND NOT %(withdrawn)s AND {_VERSION_MATCHES}
+        RETURNING 1
+    ), unvoted AS (
+        DELETE FROM {SympathyVote._meta.db_table}
+        WHERE id = %(vote)s AND %(withdrawn)s AND {_VERSION_MATCHES}
+        RETURNING 1
+    ), written AS (
+        SELECT 1 WHERE CAST(%(vote)s AS bigint) IS NULL
+        UNION ALL SELECT 1 FROM voted
+        UNION ALL SELECT 1 FROM unvoted
+    ), change AS (
         INSERT INTO {VoteChange._meta.db_table} (article_id, member_id, from_stance,
             from_position_id, to_stance, to_position_id, created_at)
-        VALUES (%(article)s, %(member)s, %(from_stance)s, %(from_position)s, %(to_stance)s,
-            %(to_position)s, %(now)s)
+        SELECT %(article)s, %(member)s, %(from_stance)s, {_POSITION_ID.format("from_position")},
+            %(to_stance)s, {_POSITION_ID.format("to_position")}, %(now)s
+        FROM (SELECT 1 FROM written LIMIT 1) w
         RETURNING id
-    ), counted AS ({_COUNT_MOVE_SQL}
+    ), counted AS ({_COUNT_MOVE_TEMPLATE.format(" AND EXISTS (SELECT 1 FROM change)")}
     ), moves (position_id, gained, lost) AS (
         SELECT {_POSITION_ID.format("joined")}, 1, 0 WHERE %(joins)s
         UNION ALL
         SELECT {_POSITION_ID.format("left")}, 0, 1 WHERE %(leaves)s
     ), day_positions AS ({_DAY_POSITIONS_SQL}
     ), day_both AS ({_DAY_BOTH_SQL}
-    ), voted AS (
-        UPDATE {SympathyVote._meta.db_table}
-        SET stance = %(stance)s, position_id = %(position)s, updated_at = %(now)s
-        WHERE id = %(vote)s AND NOT %(withdrawn)s
-    ), unvoted AS (
-        DELETE FROM {SympathyVote._meta.db_table} WHERE id = %(vote)s AND %(withdrawn)s
     ), latest AS (
         SELECT id, state FROM {Switch._meta.db_table}
         WHERE %(switches)s AND member_id = %(member)s AND article_id = %(article)s
+            AND EXISTS (SELECT 1 FROM change)
         ORDER BY created_at DESC, id DESC
         LIMIT 1
     ), superseded AS (

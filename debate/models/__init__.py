@@ -37,8 +37,8 @@ from .notifications import (
     NotificationQuerySet,
 )
 from .votes import (
-    VOTE_NOT_LOCKED,
     ArticleVotes,
+    SeenVote,
     Stance,
     SympathyVote,
     SympathyVoteQuerySet,
@@ -56,7 +56,6 @@ __all__ = [
     "MAX_REPLY_DEPTH",
     "RESERVED_POSITION_SLUG",
     "SYSTEM_ACTOR",
-    "VOTE_NOT_LOCKED",
     "Article",
     "ArticleJudging",
     "ArticleVotes",
@@ -82,6 +81,7 @@ __all__ = [
     "ReportReason",
     "ReportState",
     "ReportedPost",
+    "SeenVote",
     "Stance",
     "Switch",
     "SwitchState",

@@ -203,27 +203,40 @@ class ArticleVotes:
     open_switch: "Switch | None" = None
     members_switched: int = 0  # the article's count of members who changed sides
     my_vote_id: int | None = None
-    # With `lock_vote=True` on PostgreSQL: the member's vote row is locked in the caller's
-    # transaction, and `vote_locked()` is what `vote_cast` would otherwise read and lock.
-    vote_is_locked: bool = False
+    # With `for_vote=True` on PostgreSQL: the version of the member's vote row (its xmin), and
+    # whether they have endorsed anything on the article (see `vote_seen`).
+    my_vote_version: str | None = None
+    endorsed: bool = False
     # With `vote_window`: when the member's `limit`-th latest change of vote within the window
     # was made, None when they made fewer (see debate.vote_limit).
     limit_reached_at: "datetime | None" = None
 
-    def vote_locked(self, member_id: int):
-        """The member's vote as this query read and locked it (None: they have none), or
-        `VOTE_NOT_LOCKED` when the query took no lock (SQLite, or `lock_vote=False`)."""
-        if not self.vote_is_locked:
-            return VOTE_NOT_LOCKED
-        if self.my_vote is None:
+    def vote_seen(self, member_id: int) -> "SeenVote | None":
+        """The member's vote as this query read it, for `vote_cast` to write in one statement
+        if no one changes it meanwhile (`SeenVote`); None when that cannot apply: no vote
+        yet, endorsements on the article (their camps move with the vote, step by step), or
+        no version read (SQLite, or `for_vote=False`)."""
+        if self.my_vote is None or self.my_vote_version is None or self.endorsed:
             return None
         stance, position_id = self.my_vote
         fields = ["id", "member_id", "article_id", "stance", "position_id"]
         values = [self.my_vote_id, member_id, self.article.pk, stance, position_id]
-        return SympathyVote.from_db(self.article._state.db, fields, values)
+        vote = SympathyVote.from_db(self.article._state.db, fields, values)
+        return SeenVote(vote, self.my_vote_version)
 
 
-VOTE_NOT_LOCKED = object()  # see ArticleVotes.vote_locked
+@dataclass(frozen=True)
+class SeenVote:
+    """A member's vote as a page query read it, without a lock, and the version of its row.
+
+    Every write that depends on the vote changes its row, and so its version: a vote, a
+    withdrawal, an endorsement (which takes its camp from the vote). A statement that writes
+    the vote only if its row still has this version therefore writes on top of exactly what
+    was read (`vote_counters.vote_move`).
+    """
+
+    vote: SympathyVote
+    version: str
 
 
 class VoteCountQuerySet(models.QuerySet):
@@ -237,18 +250,17 @@ class VoteCountQuerySet(models.QuerySet):
         article_fields: Sequence[str],
         *,
         viewer: bool = False,
-        lock_vote: bool = False,
+        for_vote: bool = False,
         vote_window: "VoteWindow | None" = None,
     ):
         """The article, its positions, their counters and the member's vote: one query.
 
         `viewer`: also whether the page needs drawing for this member alone (`engaged`), their
         open switch (each an index lookup bounded by the member's own rows), and the article's
-        count of members who changed sides. `lock_vote` (inside a transaction): also lock the
-        member's vote row, on PostgreSQL, so that a vote needs no statement of its own to lock
-        it (`ArticleVotes.vote_locked`). Only the vote row is read as the lock leaves it; the
-        rest is as the statement began, so a vote takes nothing else from here as current.
-        `vote_window`: also when the member's changes of vote reached the limit within it
+        count of members who changed sides. `for_vote`: also, on PostgreSQL, the version of the
+        member's vote row and whether they endorsed anything on the article, so that the vote
+        can be written in one statement (`ArticleVotes.vote_seen`). `vote_window`: also when
+        the member's changes of vote reached the limit within it
         (`ArticleVotes.limit_reached_at`), what the vote's rate limit needs.
 
         The pages that every vote and every poll hit call this. Written in SQL because here
@@ -256,17 +268,19 @@ class VoteCountQuerySet(models.QuerySet):
         several times what the database takes to answer it, and each extra round trip to a
         busy database costs more still. None when there is no such article.
         """
-        lock_vote = lock_vote and connection.features.has_select_for_update
+        for_vote = for_vote and member_id is not None and connection.vendor == "postgresql"
         with_limit = vote_window is not None and member_id is not None
         viewer_kind = ("visitor" if member_id is None else "member") if viewer else ""
-        shape = (tuple(article_fields), viewer_kind, lock_vote, with_limit, connection.vendor)
+        shape = (tuple(article_fields), viewer_kind, for_vote, with_limit, connection.vendor)
         sql = _page_sql(*shape)
         viewer_params, viewer_join_params = (
             _viewer_params(member_id) if viewer_kind == "member" else ([], [])
         )
         limit_params = _limit_params(member_id, vote_window) if with_limit else []
+        vote_params = [member_id] if for_vote else []
         with prepared_cursor() as cursor:
-            params = [*viewer_params, *limit_params, *viewer_join_params, member_id, slug]
+            params = [*viewer_params, *limit_params, *vote_params, *viewer_join_params]
+            params += [member_id, slug]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
@@ -288,44 +302,45 @@ class VoteCountQuerySet(models.QuerySet):
         stance, position_id = first[n + m + 4], first[n + m + 5]
         my_vote = (stance, position_id) if stance else None
         found = ArticleVotes(article, positions, counters, my_vote)
-        found.my_vote_id, found.vote_is_locked = first[n + m + 6], lock_vote
+        found.my_vote_id = first[n + m + 6]
+        at = n + m + 7  # the optional columns, in the order `_page_sql` adds them
         if viewer:
-            found.engaged = bool(first[n + m + 7])
-            switch_id, left, joined = first[n + m + 8 : n + m + 11]
+            found.engaged = bool(first[at])
+            switch_id, left, joined = first[at + 1 : at + 4]
             if switch_id is not None:
                 found.open_switch = _switch(switch_id, left, joined)
-            found.members_switched = first[n + m + 11] or 0
+            found.members_switched = first[at + 4] or 0
+            at += 5
         if with_limit:
-            (found.limit_reached_at,) = converted(("created_at",), VoteChange, first[-1:])
+            (found.limit_reached_at,) = converted(("created_at",), VoteChange, [first[at]])
+            at += 1
+        if for_vote:
+            found.my_vote_version, found.endorsed = first[at], first[at + 1]
         return found
 
 
 @cache
 def _page_sql(
-    article_fields: tuple[str, ...], viewer: str, lock_vote: bool, with_limit: bool, vendor: str
+    article_fields: tuple[str, ...], viewer: str, for_vote: bool, with_limit: bool, vendor: str
 ) -> str:
     """The text of `VoteCountQuerySet.page`'s query, made once per shape: `viewer` is "" (no
-    viewer columns), "visitor" or "member"; the parameters come from `_viewer_params` and
-    `_limit_params`, then the member's id and the slug."""
+    viewer columns), "visitor" or "member"; the parameters: `_viewer_params`' columns',
+    `_limit_params`, the member's id for `for_vote`, `_viewer_params`' join's, then the
+    member's id and the slug."""
     q = connection.ops.quote_name
     article_columns = [Article._meta.get_field(name).column for name in article_fields]
     position_columns = [Position._meta.get_field(name).column for name in POSITION_FIELDS]
     viewer_sql, viewer_join = _viewer_sql(viewer, vendor) if viewer else ("", "")
     limit_sql = _LIMIT_SQL if with_limit else ""
+    vote_sql = _for_vote_sql() if for_vote else ""
     vote_table = q(SympathyVote._meta.db_table)
-    if lock_vote:
-        # FOR UPDATE cannot lock the nullable side of an outer join; a lateral subquery can.
-        vote_join = f"""LEFT JOIN LATERAL (
-            SELECT x.id, x.stance, x.position_id FROM {vote_table} x
-            WHERE x.article_id = a.id AND x.member_id = %s FOR UPDATE) v ON TRUE"""  # noqa: S608
-    else:
-        vote_join = f"LEFT JOIN {vote_table} v ON v.article_id = a.id AND v.member_id = %s"
+    vote_join = f"LEFT JOIN {vote_table} v ON v.article_id = a.id AND v.member_id = %s"
     counts = q(VoteCount._meta.db_table)
     return f"""
         SELECT {", ".join(f"a.{q(c)}" for c in article_columns)},
                {", ".join(f"p.{q(c)}" for c in position_columns)},
                c.votes, c.changes, b.votes, b.changes, v.stance, v.position_id,
-               v.id{viewer_sql}{limit_sql}
+               v.id{viewer_sql}{limit_sql}{vote_sql}
         FROM {q(Article._meta.db_table)} a
         {viewer_join}
         {vote_join}
@@ -344,6 +359,18 @@ _LIMIT_SQL = f""",
                (SELECT h.created_at FROM {VoteChange._meta.db_table} h
                 WHERE h.member_id = %s AND h.created_at > %s
                 ORDER BY h.created_at DESC LIMIT 1 OFFSET %s)"""  # noqa: S608 - model names
+
+
+def _for_vote_sql() -> str:
+    """The page query's columns for a vote in one statement (see `page`, PostgreSQL only):
+    the version of the member's vote row (xmin: the transaction that wrote this version of
+    it), and whether they endorsed anything on the article."""
+    from .judging import Endorsement
+
+    return f""",
+               v.xmin::text,
+               EXISTS (SELECT 1 FROM {Endorsement._meta.db_table} e
+                       WHERE e.member_id = %s AND e.article_id = a.id)"""  # noqa: S608
 
 
 def _limit_params(member_id: int, window: "VoteWindow") -> list:

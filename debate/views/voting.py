@@ -1,9 +1,7 @@
 """Sympathy votes: cast, withdraw, the polled tally and the history chart."""
 
-from contextlib import nullcontext
 from http import HTTPStatus
 
-from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -31,15 +29,15 @@ MOVED_EVENT = "sympathy-moved"
 
 
 def article_votes(
-    request, slug, article_fields=("id", "slug"), *, viewer=False, lock_vote=False, window=None
+    request, slug, article_fields=("id", "slug"), *, viewer=False, for_vote=False, window=None
 ) -> ArticleVotes:
     """The article with its positions, counters and the member's vote, in one query; or 404.
-    `viewer`: also what the page needs to know of the member; `lock_vote`: lock the member's
-    vote row in the caller's transaction; `window`: also read the member's place in the vote's
-    rate limit (`VoteCount.objects.page`)."""
+    `viewer`: also what the page needs to know of the member; `for_vote`: what writing their
+    vote in one statement needs; `window`: also read the member's place in the vote's rate
+    limit (`VoteCount.objects.page`)."""
     member_id = request.user.pk if request.user.is_authenticated else None
     found = VoteCount.objects.page(
-        slug, member_id, article_fields, viewer=viewer, lock_vote=lock_vote, vote_window=window
+        slug, member_id, article_fields, viewer=viewer, for_vote=for_vote, vote_window=window
     )
     if found is None:
         raise Http404("No such article.")
@@ -195,36 +193,15 @@ def _back_to_the_panel(article):
 VOTE_FIELDS = ("id", "slug", "title")
 
 
-def _vote_transaction():
-    """The vote's transaction, begun before its page query where that query can lock the
-    member's vote row (PostgreSQL), so the vote needs no statement of its own to lock it.
-    Elsewhere `vote_cast` runs its own. It ends before the answer is drawn: the counters stay
-    locked until it does."""
-    if connection.features.has_select_for_update:
-        return transaction.atomic()
-    return nullcontext()
-
-
 @require_POST
 @member_required
 def vote(request, slug):
     now = timezone.now()
-    with _vote_transaction():
-        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True, window=vote_window(now))
-        article = votes.article
-        limited = vote_rate_limited(request, votes, now)
-        form = VoteForm(request.POST, options=options_for(votes.positions))
-        if not limited and form.is_valid():
-            option = form.cleaned_data["choice"]
-            with watching(article.pk) as moved:
-                result = services.vote_cast(
-                    member=request.user,
-                    article=article,
-                    position=option.position,
-                    locked=votes.vote_locked(request.user.pk),
-                )
-    if limited:
+    votes = article_votes(request, slug, VOTE_FIELDS, for_vote=True, window=vote_window(now))
+    article = votes.article
+    if limited := vote_rate_limited(request, votes, now):
         return limited
+    form = VoteForm(request.POST, options=options_for(votes.positions))
     if not form.is_valid():
         error = form.errors["choice"][0]
         if request.htmx:
@@ -233,6 +210,14 @@ def vote(request, slug):
             )
         context = {"article": article, "error": error}
         return render(request, "debate/vote_rejected.html", context, status=HTTPStatus.BAD_REQUEST)
+    option = form.cleaned_data["choice"]
+    with watching(article.pk) as moved:
+        result = services.vote_cast(
+            member=request.user,
+            article=article,
+            position=option.position,
+            seen=votes.vote_seen(request.user.pk),
+        )
     if request.htmx:
         announcement = f"Vote counted: {option.action}."
         # A switch of sides: the panel loads "What changed your mind?" by a request of its own.
@@ -252,16 +237,13 @@ def vote(request, slug):
 @member_required
 def vote_withdraw(request, slug):
     now = timezone.now()
-    with _vote_transaction():
-        votes = article_votes(request, slug, VOTE_FIELDS, lock_vote=True, window=vote_window(now))
-        if limited := vote_rate_limited(request, votes, now):
-            return limited
-        with watching(votes.article.pk) as moved:
-            services.vote_withdraw(
-                member=request.user,
-                article=votes.article,
-                locked=votes.vote_locked(request.user.pk),
-            )
+    votes = article_votes(request, slug, VOTE_FIELDS, for_vote=True, window=vote_window(now))
+    if limited := vote_rate_limited(request, votes, now):
+        return limited
+    with watching(votes.article.pk) as moved:
+        services.vote_withdraw(
+            member=request.user, article=votes.article, seen=votes.vote_seen(request.user.pk)
+        )
     if request.htmx:
         return _vote_panel(
             request,

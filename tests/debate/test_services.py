@@ -5,11 +5,10 @@ import threading
 from functools import partial
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from debate import services
 from debate.models import (
-    VOTE_NOT_LOCKED,
     Article,
     Position,
     Stance,
@@ -236,27 +235,23 @@ def test_votes_and_withdrawals_racing_keep_at_most_one_vote_and_a_whole_history(
     assert_history_is_one_chain_ending_at(article, vote)
 
 
-def _locked_by_the_page_query(member, article):
-    return VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), lock_vote=True)
+def _read_by_the_page_query(member, article):
+    return VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), for_vote=True)
 
 
 def _vote_as_the_view_does(member, article, position):
-    with transaction.atomic():
-        found = _locked_by_the_page_query(member, article)
-        services.vote_cast(
-            member=member, article=article, position=position, locked=found.vote_locked(member.pk)
-        )
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    services.vote_cast(member=member, article=article, position=position, seen=seen)
 
 
 def _withdraw_as_the_view_does(member, article):
-    with transaction.atomic():
-        found = _locked_by_the_page_query(member, article)
-        services.vote_withdraw(member=member, article=article, locked=found.vote_locked(member.pk))
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    services.vote_withdraw(member=member, article=article, seen=seen)
 
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_votes_locked_by_the_page_query_racing_keep_one_vote_a_whole_history_and_counters(
+def test_votes_written_on_what_the_page_query_read_racing_keep_one_vote_history_and_counters(
     member, article
 ):
     positions = list(article.positions.all())
@@ -281,25 +276,82 @@ def test_votes_locked_by_the_page_query_racing_keep_one_vote_a_whole_history_and
     assert recount_check_status() == 0
 
 
-def test_the_page_query_hands_over_the_vote_it_locked(member, article, side_one):
+@needs_postgresql
+def test_the_page_query_hands_over_the_vote_it_read_with_its_version(member, article, side_one):
     services.vote_cast(member=member, article=article, position=side_one)
     vote = SympathyVote.objects.get(member=member)
 
-    with transaction.atomic():
-        locked = _locked_by_the_page_query(member, article).vote_locked(member.pk)
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
 
-    if connection.vendor != "postgresql":  # no row locks: the vote reads its own
-        assert locked is VOTE_NOT_LOCKED
-    else:
-        assert (locked.pk, locked.stance, locked.position_id) == (
-            vote.pk,
-            vote.stance,
-            vote.position_id,
-        )
+    assert (seen.vote.pk, seen.vote.stance, seen.vote.position_id) == (
+        vote.pk,
+        vote.stance,
+        vote.position_id,
+    )
+    assert seen.version
 
 
-def test_the_page_query_hands_over_no_vote_for_a_member_without_one(member, article):
-    with transaction.atomic():
-        locked = _locked_by_the_page_query(member, article).vote_locked(member.pk)
+def test_the_page_query_hands_over_nothing_to_a_member_without_a_vote(member, article):
+    assert _read_by_the_page_query(member, article).vote_seen(member.pk) is None
 
-    assert locked is (None if connection.vendor == "postgresql" else VOTE_NOT_LOCKED)
+
+@needs_postgresql
+def test_the_page_query_hands_over_nothing_to_a_member_with_endorsements(
+    member, article, side_one, make_post
+):
+    from debate import judging
+
+    services.vote_cast(member=member, article=article, position=side_one)
+    judging.endorsement_add(member=member, post=make_post(position=side_one))
+
+    assert _read_by_the_page_query(member, article).vote_seen(member.pk) is None
+
+
+@needs_postgresql
+def test_a_vote_changed_since_it_was_read_is_read_again_and_written_on_top_of_the_change(
+    member, article, side_one, side_two
+):
+    services.vote_cast(member=member, article=article, position=side_one)
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    services.vote_cast(member=member, article=article, position=side_two)  # meanwhile
+
+    result = services.vote_cast(member=member, article=article, position=None, seen=seen)
+
+    assert result == VoteResult.CHANGED
+    moves = [(c.from_position_id, c.to_stance) for c in VoteChange.objects.order_by("id")]
+    assert moves == [(None, Stance.POSITION), (side_one.pk, Stance.POSITION),
+                     (side_two.pk, Stance.BOTH)]  # fmt: skip
+    assert recount_check_status() == 0
+
+
+@needs_postgresql
+def test_a_vote_read_before_an_endorsement_moves_the_endorsement_to_its_new_camp(
+    member, article, side_one, side_two, make_post
+):
+    from debate import judging
+    from debate.models import Endorsement
+
+    services.vote_cast(member=member, article=article, position=side_one)
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    judging.endorsement_add(member=member, post=make_post(position=side_two))  # meanwhile
+
+    services.vote_cast(member=member, article=article, position=side_two, seen=seen)
+
+    assert Endorsement.objects.get(member=member).camp_position_id == side_two.pk
+    assert recount_check_status() == 0
+
+
+@needs_postgresql
+def test_a_withdrawal_of_a_vote_changed_since_it_was_read_withdraws_the_change(
+    member, article, side_one, side_two
+):
+    services.vote_cast(member=member, article=article, position=side_one)
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    services.vote_cast(member=member, article=article, position=side_two)  # meanwhile
+
+    result = services.vote_withdraw(member=member, article=article, seen=seen)
+
+    assert result == VoteResult.WITHDRAWN
+    last = VoteChange.objects.order_by("id").last()
+    assert (last.from_position_id, last.to_stance) == (side_two.pk, "")
+    assert not SympathyVote.objects.exists()
