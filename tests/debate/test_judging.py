@@ -19,6 +19,7 @@ from debate.models import (
     PostStatus,
     Switch,
     SwitchState,
+    VoteCount,
 )
 from debate.moderation import MemberSuspended
 
@@ -457,4 +458,34 @@ def test_endorsements_racing_a_members_vote_changes_all_end_in_their_camp(
         Endorsement.objects.filter(member=member).values_list("camp_position", flat=True)
     ) == {camp}
     assert EndorsementTally.objects.get(post=posts[0], position_id=camp).endorsements == 1
+    assert recount_check_status() == 0
+
+
+def vote_as_the_view_does(member, position):
+    """The page query, then the vote written on top of the version it read (if it may be)."""
+    article = position.article
+    found = VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), for_vote=True)
+    seen = found.vote_seen(member.pk)
+    services.vote_cast(member=member, article=article, position=position, seen=seen)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_endorsements_racing_votes_written_on_what_was_read_all_end_in_their_camp(
+    veteran, make_post, side_one, side_two
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
+    author, member = veteran(), veteran()
+    posts = [make_post(author, position=side_two) for _ in range(10)]
+    vote(member, side_one)
+    calls = []
+    for n, post in enumerate(posts):
+        calls.append(lambda post=post: judging.endorsement_add(member=member, post=post))
+        calls.append(lambda n=n: vote_as_the_view_does(member, (side_two, side_one)[n % 2]))
+
+    assert run_at_once(calls) == []
+    camp = member.sympathy_votes.get().position_id
+    assert set(
+        Endorsement.objects.filter(member=member).values_list("camp_position", flat=True)
+    ) == {camp}
     assert recount_check_status() == 0
