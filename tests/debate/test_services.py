@@ -239,6 +239,14 @@ def _read_by_the_page_query(member, article):
     return VoteCount.objects.page(article.slug, member.pk, ("id", "slug"), for_vote=True)
 
 
+def _read_then_changed_meanwhile(member, article, first, then):
+    """The member's vote for `first` as a page query read it, then changed to `then`."""
+    services.vote_cast(member=member, article=article, position=first)
+    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
+    services.vote_cast(member=member, article=article, position=then)
+    return seen
+
+
 def _vote_as_the_view_does(member, article, position):
     seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
     services.vote_cast(member=member, article=article, position=position, seen=seen)
@@ -311,9 +319,7 @@ def test_the_page_query_hands_over_nothing_to_a_member_with_endorsements(
 def test_a_vote_changed_since_it_was_read_is_read_again_and_written_on_top_of_the_change(
     member, article, side_one, side_two
 ):
-    services.vote_cast(member=member, article=article, position=side_one)
-    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
-    services.vote_cast(member=member, article=article, position=side_two)  # meanwhile
+    seen = _read_then_changed_meanwhile(member, article, side_one, side_two)
 
     result = services.vote_cast(member=member, article=article, position=None, seen=seen)
 
@@ -345,9 +351,7 @@ def test_a_vote_read_before_an_endorsement_moves_the_endorsement_to_its_new_camp
 def test_a_withdrawal_of_a_vote_changed_since_it_was_read_withdraws_the_change(
     member, article, side_one, side_two
 ):
-    services.vote_cast(member=member, article=article, position=side_one)
-    seen = _read_by_the_page_query(member, article).vote_seen(member.pk)
-    services.vote_cast(member=member, article=article, position=side_two)  # meanwhile
+    seen = _read_then_changed_meanwhile(member, article, side_one, side_two)
 
     result = services.vote_withdraw(member=member, article=article, seen=seen)
 
