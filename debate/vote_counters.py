@@ -16,9 +16,10 @@ unique constraints: `counters_ensure` when positions are written (the import, th
 another way, the first move of a day; `vote_move` upserts the day's rows on PostgreSQL).
 `vote_recount.votes_recount` creates any that are missing when it repairs.
 
-`vote_move` is what a member's vote writes once its row is locked: the VoteChange, the counter
-moves, the vote itself and a switch of sides, on PostgreSQL in one statement that also reads
-what `judging.camp_move` needs to know (`CampState`), instead of eight round trips.
+`vote_move` is what a member's vote writes once its row is locked, or on top of the version
+of it the page query read: the VoteChange, the counter moves, the vote itself and a switch of
+sides, on PostgreSQL in one statement that also reads what `judging.camp_move` needs to know
+(`CampState`), instead of eight round trips.
 """
 
 from __future__ import annotations
@@ -166,7 +167,8 @@ def vote_move(
     withdrawn: bool = False,
     version: str | None = None,
 ) -> CampState | None:
-    """Write what a member's vote does once their vote row is locked (or newly inserted).
+    """Write what a member's vote does once their vote row is locked (or newly inserted), or
+    on top of the version of it that was read.
 
     `change` is the move, an unsaved VoteChange with its `created_at` set: it is inserted and
     the counters move as it says (`counters_move`). `vote` is saved with its new stance and
@@ -183,9 +185,11 @@ def vote_move(
     `ArticleJudging`), as `judging._switch_record` does, and reads whether the member has
     endorsed anything on the article (`CampState`, for `judging.camp_move`). Read there, after
     the vote's row lock was granted, it sees whatever a request that held the lock before
-    committed (an endorsement, a switch); read by the statement that takes the lock, it would
-    not, since that statement's snapshot predates the wait. On SQLite the ORM writes it step
-    by step, and the answer is None: `camp_move` reads and records for itself.
+    committed (an endorsement, a switch). With a `version`, the statement takes the lock
+    itself and its snapshot predates any wait for it: it then writes nothing unless the row
+    still has the version read, so that no such request came in between (each of them writes
+    a new version of the vote's row). On SQLite the ORM writes it step by step, and the answer
+    is None: `camp_move` reads and records for itself.
     """
     article_id = change.article_id
     left = key_of(change.from_stance, change.from_position_id)

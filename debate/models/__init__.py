@@ -36,9 +36,8 @@ from .notifications import (
     NotificationKind,
     NotificationQuerySet,
 )
+from .vote_page import ArticleVotes, SeenVote
 from .votes import (
-    ArticleVotes,
-    SeenVote,
     Stance,
     SympathyVote,
     SympathyVoteQuerySet,

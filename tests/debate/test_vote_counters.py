@@ -384,7 +384,7 @@ def _explained_page_query(monkeypatch, *args, **kwargs):
             cursor.execute = lambda sql, params: (ran.append((sql, params)), execute(sql, params))
             yield cursor
 
-    monkeypatch.setattr("debate.models.votes.prepared_cursor", recording_cursor)
+    monkeypatch.setattr("debate.models.vote_page.prepared_cursor", recording_cursor)
     found = VoteCount.objects.page(*args, **kwargs)
     ((sql, params),) = ran
     with connection.cursor() as cursor:
