@@ -161,16 +161,14 @@ def filled(key: str, html: str, values: dict[str, str]) -> bytes:
     A page holds several placeholders, and replacing them one after the other searches and
     copies the whole page once for each, then encodes it: the page is split at them (and its
     text encoded) once per process and key instead, and each request joins the pieces with
-    its own values. Placeholders within the values are not replaced.
+    its own values. Placeholders within the values are not replaced; a key is filled with
+    the same placeholders every time.
     """
     pieces = _split.get(key)
     if pieces is None:
-        placeholders = re.compile("|".join(re.escape(name) for name in sorted(values)))
-        pieces, start = [], 0
-        for found in placeholders.finditer(html):
-            pieces += [html[start : found.start()].encode(), found.group()]
-            start = found.end()
-        pieces = (*pieces, html[start:].encode())
+        # Split at a captured group: the text at even places, the placeholders at odd ones.
+        parts = re.split(f"({'|'.join(map(re.escape, values))})", html)
+        pieces = tuple(part if place % 2 else part.encode() for place, part in enumerate(parts))
         _split.put(key, pieces)
     return b"".join(
         piece if isinstance(piece, bytes) else values.get(piece, piece).encode() for piece in pieces

@@ -266,7 +266,7 @@ def vote_cast(
     stance = _stance_of(position)
     if seen is not None:
         vote = seen.vote
-        if vote.stance == stance and vote.position_id == (position.pk if position else None):
+        if _same_choice(vote, stance, position):
             return VoteResult.UNCHANGED
         change = _vote_changed(member, article, vote, stance, position)
         known = vote_move(change, vote, version=seen.version)
@@ -295,12 +295,16 @@ def vote_cast(
                 return VoteResult.CAST
         if vote is None:
             raise IntegrityError("Could not record the vote after repeated conflicts.")
-        if vote.stance == stance and vote.position_id == (position.pk if position else None):
+        if _same_choice(vote, stance, position):
             return VoteResult.UNCHANGED
         change = _vote_changed(member, article, vote, stance, position)
         known = vote_move(change, vote)
         judging.camp_move(member=member, article=article, change=change, known=known)
         return VoteResult.CHANGED
+
+
+def _same_choice(vote: SympathyVote, stance: str, position: Position | None) -> bool:
+    return vote.stance == stance and vote.position_id == (position.pk if position else None)
 
 
 def _vote_changed(member, article, vote: SympathyVote, stance, position) -> VoteChange:
@@ -318,14 +322,17 @@ def _vote_changed(member, article, vote: SympathyVote, stance, position) -> Vote
     return change
 
 
+def _vote_withdrawn(member, article, vote: SympathyVote) -> VoteChange:
+    """The withdrawal of `vote`, as its unsaved history row."""
+    return _change(member, article, from_stance=vote.stance, from_position_id=vote.position_id)
+
+
 def vote_withdraw(*, member, article: Article, seen: SeenVote | None = None) -> VoteResult:
     """Remove the member's vote on the article, recording the withdrawal in the history.
     `seen`: as `vote_cast` takes it."""
     if seen is not None:
         vote = seen.vote
-        change = _change(
-            member, article, from_stance=vote.stance, from_position_id=vote.position_id
-        )
+        change = _vote_withdrawn(member, article, vote)
         known = vote_move(change, vote, withdrawn=True, version=seen.version)
         if known is not None:
             judging.camp_move(member=member, article=article, change=change, known=known)
@@ -334,9 +341,7 @@ def vote_withdraw(*, member, article: Article, seen: SeenVote | None = None) -> 
         vote = _vote_locked(member, article)
         if vote is None:
             return VoteResult.NOTHING_TO_WITHDRAW
-        change = _change(
-            member, article, from_stance=vote.stance, from_position_id=vote.position_id
-        )
+        change = _vote_withdrawn(member, article, vote)
         known = vote_move(change, vote, withdrawn=True)
         judging.camp_move(member=member, article=article, change=change, known=known)
         return VoteResult.WITHDRAWN

@@ -80,7 +80,22 @@ def page_read(
     for_vote: bool = False,
     vote_window: "VoteWindow | None" = None,
 ) -> ArticleVotes | None:
-    """`VoteCountQuerySet.page`: its one query, and the rows made into an `ArticleVotes`."""
+    """The article, its positions, their counters and the member's vote: one query
+    (`VoteCount.objects.page`).
+
+    `viewer`: also whether the page needs drawing for this member alone (`engaged`), their
+    open switch (each an index lookup bounded by the member's own rows), and the article's
+    count of members who changed sides. `for_vote`: also, on PostgreSQL, the version of the
+    member's vote row and whether they endorsed anything on the article, so that the vote can
+    be written in one statement (`ArticleVotes.vote_seen`). `vote_window`: also when the
+    member's changes of vote reached the limit within it (`ArticleVotes.limit_reached_at`),
+    what the vote's rate limit needs.
+
+    The pages that every vote and every poll hit call this. Written in SQL because here
+    building the equivalent ORM query (subqueries for the counters and the vote) costs several
+    times what the database takes to answer it, and each extra round trip to a busy database
+    costs more still. None when there is no such article.
+    """
     for_vote = for_vote and member_id is not None and connection.vendor == "postgresql"
     with_limit = vote_window is not None and member_id is not None
     viewer_kind = ("visitor" if member_id is None else "member") if viewer else ""

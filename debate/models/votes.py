@@ -1,7 +1,6 @@
 """Members' sympathy votes and the append-only history of how they moved."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, models
@@ -10,9 +9,6 @@ from django.db.models.functions import TruncDate
 
 from .articles import Article, Position
 from .raw_sql import converted, prepared_cursor
-
-if TYPE_CHECKING:
-    from ..vote_limit import VoteWindow
 
 # What a vote, the tally and the chart need of a position (not its evidence or summary).
 POSITION_FIELDS = ("id", "article_id", "slug", "label", "order")
@@ -187,42 +183,13 @@ class VoteCountQuerySet(models.QuerySet):
     def of_article(self, article):
         return self.filter(article=article).values_list("position_id", "votes", "changes")
 
-    def page(
-        self,
-        slug: str,
-        member_id: int | None,
-        article_fields: Sequence[str],
-        *,
-        viewer: bool = False,
-        for_vote: bool = False,
-        vote_window: "VoteWindow | None" = None,
-    ):
-        """The article, its positions, their counters and the member's vote: one query.
-
-        `viewer`: also whether the page needs drawing for this member alone (`engaged`), their
-        open switch (each an index lookup bounded by the member's own rows), and the article's
-        count of members who changed sides. `for_vote`: also, on PostgreSQL, the version of the
-        member's vote row and whether they endorsed anything on the article, so that the vote
-        can be written in one statement (`ArticleVotes.vote_seen`). `vote_window`: also when
-        the member's changes of vote reached the limit within it
-        (`ArticleVotes.limit_reached_at`), what the vote's rate limit needs.
-
-        The pages that every vote and every poll hit call this. Written in SQL because here
-        building the equivalent ORM query (subqueries for the counters and the vote) costs
-        several times what the database takes to answer it, and each extra round trip to a
-        busy database costs more still. None when there is no such article.
-        """
+    def page(self, slug: str, member_id: int | None, article_fields: Sequence[str], **options):
+        """The article, its positions, their counters and the member's vote: one query
+        (`vote_page.page_read`, whose options say what else it reads). None when there is
+        no such article."""
         from .vote_page import page_read  # the page query's own module, which needs these models
 
-        return page_read(
-            self.db,
-            slug,
-            member_id,
-            article_fields,
-            viewer=viewer,
-            for_vote=for_vote,
-            vote_window=vote_window,
-        )
+        return page_read(self.db, slug, member_id, article_fields, **options)
 
 
 class VoteCount(models.Model):
